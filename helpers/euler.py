@@ -70,7 +70,9 @@ def _parse_seq(seq: str) -> tuple[list[int], bool]:
     if not isinstance(seq, str) or len(seq) != 3:
         raise ValueError(f"seq must be a 3-letter string such as 'ZYZ' or 'xyz', got {seq!r}")
     if not (seq.isupper() or seq.islower()) or set(seq.lower()) - set("xyz"):
-        raise ValueError(f"seq must be 3 letters from xyz, all upper (intrinsic) or all lower (extrinsic), got {seq!r}")
+        raise ValueError(
+            f"seq must be 3 letters from xyz, all upper (intrinsic) or all lower (extrinsic), got {seq!r}"
+        )
     axes = [_AXIS[c] for c in seq.lower()]
     if axes[0] == axes[1] or axes[1] == axes[2]:
         raise ValueError(f"seq must not repeat an axis in consecutive positions, got {seq!r}")
@@ -131,7 +133,11 @@ def _intrinsic_angles(R: Array, axes: list[int]) -> Array:
     # column j is R_i(a) e_j, so a follows from R[k, j] and R[j, j]
     a = np.where(locked, np.arctan2(e * R[..., k, j], R[..., j, j]), a)
     # c from the residual R_j(b)^T R_i(a)^T R = R_k3(c): exact even near gimbal lock
-    N = np.swapaxes(elementary_rotation(j, b), -1, -2) @ np.swapaxes(elementary_rotation(i, a), -1, -2) @ R
+    N = (
+        np.swapaxes(elementary_rotation(j, b), -1, -2)
+        @ np.swapaxes(elementary_rotation(i, a), -1, -2)
+        @ R
+    )
     p, r = (k3 + 1) % 3, (k3 + 2) % 3
     c = np.where(locked, 0.0, np.arctan2(N[..., r, p], N[..., p, p]))
     return np.stack([a, b, c], axis=-1)
@@ -213,11 +219,19 @@ def slabaugh_euler(R: ArrayLike, tol: float = 1e-12) -> tuple[Array, Array]:
         down, np.arctan2(R[..., 0, 1], R[..., 0, 2]), np.arctan2(-R[..., 0, 1], -R[..., 0, 2])
     )
     sol1 = np.stack(
-        [np.where(locked, lock_psi, psi1), np.where(locked, lock_theta, theta1), np.where(locked, 0.0, phi1)],
+        [
+            np.where(locked, lock_psi, psi1),
+            np.where(locked, lock_theta, theta1),
+            np.where(locked, 0.0, phi1),
+        ],
         axis=-1,
     )
     sol2 = np.stack(
-        [np.where(locked, lock_psi, psi2), np.where(locked, lock_theta, theta2), np.where(locked, 0.0, phi2)],
+        [
+            np.where(locked, lock_psi, psi2),
+            np.where(locked, lock_theta, theta2),
+            np.where(locked, 0.0, phi2),
+        ],
         axis=-1,
     )
     return sol1, sol2

@@ -125,7 +125,16 @@ def draw_frame(
             x, y = P[:2] @ e
             ax.plot([0, x], [0, y], color=c, alpha=0.35, lw=1.2, ls=":")
             if labels:
-                ax.text(1.1 * x, 1.1 * y, "xyz"[k], color=c, alpha=0.6, fontsize=8, ha="center", va="center")
+                ax.text(
+                    1.1 * x,
+                    1.1 * y,
+                    "xyz"[k],
+                    color=c,
+                    alpha=0.6,
+                    fontsize=8,
+                    ha="center",
+                    va="center",
+                )
     for k, c in enumerate(AXIS_COLORS):
         items.append((P[2] @ R[:, k], k, c))
     if axis is not None:
@@ -138,13 +147,30 @@ def draw_frame(
         x, y = P[:2] @ R[:, k]
         alpha = 1.0 if depth >= 0 else 0.55
         ax.annotate(
-            "", xy=(x, y), xytext=(0, 0),
-            arrowprops={"arrowstyle": "-|>", "color": c, "lw": 2.2, "alpha": alpha, "mutation_scale": 14},
+            "",
+            xy=(x, y),
+            xytext=(0, 0),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": c,
+                "lw": 2.2,
+                "alpha": alpha,
+                "mutation_scale": 14,
+            },
             zorder=3 + depth,
         )
         if labels:
-            ax.text(1.14 * x, 1.14 * y, "xyz"[k] + "\u2032", color=c, fontsize=11, ha="center", va="center",
-                    fontweight="bold", alpha=alpha)
+            ax.text(
+                1.14 * x,
+                1.14 * y,
+                "xyz"[k] + "\u2032",
+                color=c,
+                fontsize=11,
+                ha="center",
+                va="center",
+                fontweight="bold",
+                alpha=alpha,
+            )
     ax.set_aspect("equal")
     ax.set(xlim=(-1.35, 1.35), ylim=(-1.35, 1.35), xticks=[], yticks=[])
     ax.grid(False)
@@ -209,7 +235,9 @@ def so3_panel_figure(azimuth_deg: float, elevation_deg: float, angle_deg: float)
     return fig
 
 
-def double_cover_figure(axis: ArrayLike = (0.0, 0.0, 1.0), marks_deg: ArrayLike = (90.0, -90.0)) -> Figure:
+def double_cover_figure(
+    axis: ArrayLike = (0.0, 0.0, 1.0), marks_deg: ArrayLike = (90.0, -90.0)
+) -> Figure:
     """The great circle of quaternions ``(cos t/2, n sin t/2)`` as ``t`` runs over 720°.
 
     Left: the circle in the ``(w, n-component)`` plane, coloured by ``t``; each marked
@@ -244,14 +272,33 @@ def double_cover_figure(axis: ArrayLike = (0.0, 0.0, 1.0), marks_deg: ArrayLike 
     for ang in range(0, 720, 90):
         h = np.deg2rad(ang) / 2
         ax0.plot(np.cos(h), np.sin(h), ".", color="0.4")
-        ax0.text(1.16 * np.cos(h), 1.16 * np.sin(h), f"{ang}°", fontsize=8, ha="center", va="center", color="0.35")
+        ax0.text(
+            1.16 * np.cos(h),
+            1.16 * np.sin(h),
+            f"{ang}°",
+            fontsize=8,
+            ha="center",
+            va="center",
+            color="0.35",
+        )
     for m, color in zip(marks, ("#d62728", "#1f77b4", "#2ca02c", "#9467bd")):
         h = np.deg2rad(m) / 2
         ax0.plot([np.cos(h), -np.cos(h)], [np.sin(h), -np.sin(h)], color=color, lw=0.8, ls=":")
         ax0.plot(np.cos(h), np.sin(h), "o", color=color, ms=10, label=f"q, t = {m:+.0f}°")
-        ax0.plot(-np.cos(h), -np.sin(h), "s", mfc="none", mec=color, ms=12, mew=2, label=f"−q, t = {m + 360:+.0f}°")
+        ax0.plot(
+            -np.cos(h),
+            -np.sin(h),
+            "s",
+            mfc="none",
+            mec=color,
+            ms=12,
+            mew=2,
+            label=f"−q, t = {m + 360:+.0f}°",
+        )
     ax0.set_aspect("equal")
-    ax0.set(xlabel="w = cos(t/2)", ylabel="axial part = sin(t/2)", xlim=(-1.4, 1.4), ylim=(-1.4, 1.4))
+    ax0.set(
+        xlabel="w = cos(t/2)", ylabel="axial part = sin(t/2)", xlim=(-1.4, 1.4), ylim=(-1.4, 1.4)
+    )
     ax0.set_title(f"quaternions of rotations by t about ({n[0]:.0f}, {n[1]:.0f}, {n[2]:.0f})")
     ax0.legend(fontsize=8, loc="center", handletextpad=0.3)
     deg = np.rad2deg(t)
@@ -259,6 +306,8 @@ def double_cover_figure(axis: ArrayLike = (0.0, 0.0, 1.0), marks_deg: ArrayLike 
     ax1.plot(deg, np.sin(t / 2), label="axial = sin(t/2)")
     ax1.plot(deg, np.cos(t), color="k", lw=1, ls="--", label="R[0,0] = cos t (the matrix)")
     ax1.axvline(360, color="gray", lw=0.8)
-    ax1.set(xlabel="t (deg)", xticks=np.arange(0, 721, 90), title="q needs 720° to return; R needs 360°")
+    ax1.set(
+        xlabel="t (deg)", xticks=np.arange(0, 721, 90), title="q needs 720° to return; R needs 360°"
+    )
     ax1.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3)
     return fig

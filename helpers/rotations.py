@@ -31,6 +31,7 @@ __all__ = [
     "quat_rotate_jacobian",
     "sixd_to_matrix",
     "matrix_to_sixd",
+    "rotate_points",
     "canonical_quat",
     "rotvec_to_quat",
     "quat_to_rotvec",
@@ -192,6 +193,38 @@ def log_so3(R: ArrayLike) -> Array:
     return quat_to_rotvec(matrix_to_quat(R))
 
 
+def rotate_points(R: ArrayLike, points: ArrayLike) -> Array:
+    """Apply rotation matrices to points: ``x' = R x`` for every row ``x`` of ``points``.
+
+    With one matrix and many points this computes ``(R @ points.T).T``: BLAS then
+    streams over a ``(3, n)`` layout, which is about 1.6x faster than
+    ``points @ R.T`` for 10^6 points (see ``benchmarks/bench_rotations.py``).
+    With a stack of matrices, each broadcasts against the matching point(s).
+
+    Parameters
+    ----------
+    R : array_like, shape (3, 3) or (..., 3, 3)
+    points : array_like, shape (..., 3)
+
+    Returns
+    -------
+    ndarray, shape (..., 3)
+
+    Examples
+    --------
+    >>> Rz = axis_angle_to_matrix([0, 0, 1], np.pi / 2)
+    >>> np.round(rotate_points(Rz, [[1.0, 0, 0], [0, 1, 0]]), 12)
+    array([[ 0.,  1.,  0.],
+           [-1.,  0.,  0.]])
+    """
+    R = as_float_array(R, "R", (3, 3))
+    points = as_float_array(points, "points", (3,))
+    if R.ndim == 2:
+        flat = points.reshape(-1, 3)
+        return (R @ flat.T).T.reshape(points.shape)
+    return (R @ points[..., None])[..., 0]
+
+
 def _unit_axis(axis: ArrayLike) -> Array:
     axis = as_float_array(axis, "axis", (3,))
     n = np.linalg.norm(axis, axis=-1, keepdims=True)
@@ -248,7 +281,9 @@ def matrix_to_axis_angle(R: ArrayLike) -> tuple[Array, Array]:
     w = log_so3(R)
     angle = np.linalg.norm(w, axis=-1)
     zero = angle < 1e-15
-    axis = np.where(zero[..., None], np.array([0.0, 0.0, 1.0]), w / np.where(zero, 1.0, angle)[..., None])
+    axis = np.where(
+        zero[..., None], np.array([0.0, 0.0, 1.0]), w / np.where(zero, 1.0, angle)[..., None]
+    )
     return axis, angle
 
 
@@ -423,7 +458,12 @@ def matrix_to_quat(R: ArrayLike) -> Array:
     m00, m11, m22 = R[..., 0, 0], R[..., 1, 1], R[..., 2, 2]
     # candidates for 4*q_i^2; pick the largest per matrix
     diag = np.stack(
-        [1.0 + m00 + m11 + m22, 1.0 + m00 - m11 - m22, 1.0 - m00 + m11 - m22, 1.0 - m00 - m11 + m22],
+        [
+            1.0 + m00 + m11 + m22,
+            1.0 + m00 - m11 - m22,
+            1.0 - m00 + m11 - m22,
+            1.0 - m00 - m11 + m22,
+        ],
         axis=-1,
     )
     k = np.argmax(diag, axis=-1)

@@ -20,7 +20,9 @@ def _pair(X: ArrayLike, Y: ArrayLike) -> tuple[Array, Array]:
     X = as_float_array(X, "X", (3,))
     Y = as_float_array(Y, "Y", (3,))
     if X.shape != Y.shape or X.ndim < 2 or X.shape[-2] < 1:
-        raise ValueError(f"X and Y must both have shape (..., n, 3) with n >= 1, got {X.shape} and {Y.shape}")
+        raise ValueError(
+            f"X and Y must both have shape (..., n, 3) with n >= 1, got {X.shape} and {Y.shape}"
+        )
     return X, Y
 
 

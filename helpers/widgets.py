@@ -46,7 +46,9 @@ class LivePanel(widgets.VBox):
         Resolution of the rendered image.
     """
 
-    def __init__(self, controls: dict[str, widgets.ValueWidget], draw: Callable[..., Figure], dpi: float = 80):
+    def __init__(
+        self, controls: dict[str, widgets.ValueWidget], draw: Callable[..., Figure], dpi: float = 80
+    ):
         self.controls = controls
         self.draw = draw
         self.dpi = dpi
@@ -62,7 +64,9 @@ class LivePanel(widgets.VBox):
         self.image.value = figure_to_png(fig, self.dpi)
 
 
-def so3_panel(azimuth_deg: float = 30.0, elevation_deg: float = 60.0, angle_deg: float = 90.0) -> LivePanel:
+def so3_panel(
+    azimuth_deg: float = 30.0, elevation_deg: float = 60.0, angle_deg: float = 90.0
+) -> LivePanel:
     """Sliders for axis direction and angle driving :func:`helpers.plotting.so3_panel_figure`.
 
     Examples
@@ -75,7 +79,13 @@ def so3_panel(azimuth_deg: float = 30.0, elevation_deg: float = 60.0, angle_deg:
 
     def slider(value: float, lo: float, hi: float, name: str) -> widgets.FloatSlider:
         return widgets.FloatSlider(
-            value=value, min=lo, max=hi, step=5, description=name, style=style, layout=layout,
+            value=value,
+            min=lo,
+            max=hi,
+            step=5,
+            description=name,
+            style=style,
+            layout=layout,
             continuous_update=False,
         )
 

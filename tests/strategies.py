@@ -22,6 +22,16 @@ def rotvecs(draw, max_angle=np.pi):
     axis = draw(vec3)
     assume(np.linalg.norm(axis) > 1e-3)
     axis = axis / np.linalg.norm(axis)
-    special = [0.0, 1e-12, 1e-8, 1e-5, 1e-3, max_angle - 1e-3, max_angle - 1e-7, max_angle - 1e-10, max_angle]
+    special = [
+        0.0,
+        1e-12,
+        1e-8,
+        1e-5,
+        1e-3,
+        max_angle - 1e-3,
+        max_angle - 1e-7,
+        max_angle - 1e-10,
+        max_angle,
+    ]
     angle = draw(st.one_of(st.sampled_from(special), st.floats(0.0, max_angle)))
     return axis * angle

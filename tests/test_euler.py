@@ -46,19 +46,25 @@ def test_gimbal_lock_round_trip(seq, middle_sign):
 @given(rotvecs(), st.sampled_from(ALL_SEQS))
 def test_round_trip_property(w, seq):
     M = exp_so3(w)
-    np.testing.assert_allclose(euler.euler_to_matrix(euler.matrix_to_euler(M, seq), seq), M, atol=1e-12)
+    np.testing.assert_allclose(
+        euler.euler_to_matrix(euler.matrix_to_euler(M, seq), seq), M, atol=1e-12
+    )
 
 
 @given(st.floats(-4, 4), st.floats(-1e-6, 1e-6), st.floats(-4, 4), st.sampled_from(ALL_SEQS))
 def test_round_trip_near_gimbal_lock(a, eps, c, seq):
     proper = seq[0].lower() == seq[2].lower()
     M = euler.euler_to_matrix([a, (0.0 if proper else np.pi / 2) + eps, c], seq)
-    np.testing.assert_allclose(euler.euler_to_matrix(euler.matrix_to_euler(M, seq), seq), M, atol=1e-12)
+    np.testing.assert_allclose(
+        euler.euler_to_matrix(euler.matrix_to_euler(M, seq), seq), M, atol=1e-12
+    )
 
 
 def test_intrinsic_equals_reversed_extrinsic():
     angles = np.array([0.3, -1.2, 2.5])
-    np.testing.assert_allclose(euler.euler_to_matrix(angles, "ZYX"), euler.euler_to_matrix(angles[::-1], "xyz"))
+    np.testing.assert_allclose(
+        euler.euler_to_matrix(angles, "ZYX"), euler.euler_to_matrix(angles[::-1], "xyz")
+    )
 
 
 def test_elementary_rotations_are_counter_clockwise():

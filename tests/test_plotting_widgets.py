@@ -18,7 +18,9 @@ def test_so3_panel_figure_shows_the_quaternion_and_matrix():
     heights = [p.get_height() for p in ax_q.patches[:4]]
     s = np.sqrt(0.5)
     np.testing.assert_allclose(heights, [s, 0, 0, s], atol=1e-12)
-    np.testing.assert_allclose(ax_m.images[0].get_array(), axis_angle_to_matrix([0, 0, 1], np.pi / 2), atol=1e-12)
+    np.testing.assert_allclose(
+        ax_m.images[0].get_array(), axis_angle_to_matrix([0, 0, 1], np.pi / 2), atol=1e-12
+    )
     plt.close(fig)
 
 
@@ -32,7 +34,11 @@ def test_draw_frame_rejects_stacks():
 def test_double_cover_figure_marks_antipodes():
     fig = plotting.double_cover_figure(marks_deg=[-90.0])
     ax0 = fig.axes[0]
-    pts = [ln.get_xydata()[0] for ln in ax0.lines if ln.get_marker() in ("o", "s") and len(ln.get_xydata()) == 1]
+    pts = [
+        ln.get_xydata()[0]
+        for ln in ax0.lines
+        if ln.get_marker() in ("o", "s") and len(ln.get_xydata()) == 1
+    ]
     np.testing.assert_allclose(pts[0], -pts[1], atol=1e-12)
     plt.close(fig)
 

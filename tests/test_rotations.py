@@ -38,9 +38,9 @@ def test_quat_multiply_composes_like_matrices_and_scipy():
     p, q = Q[:250], Q[250:]
     pq = rot.quat_multiply(p, q)
     np.testing.assert_allclose(rot.quat_to_matrix(pq), R[:250] @ R[250:], atol=1e-13)
-    sp = (Rotation.from_quat(p, scalar_first=True) * Rotation.from_quat(q, scalar_first=True)).as_quat(
-        scalar_first=True
-    )
+    sp = (
+        Rotation.from_quat(p, scalar_first=True) * Rotation.from_quat(q, scalar_first=True)
+    ).as_quat(scalar_first=True)
     np.testing.assert_allclose(canonical(pq), canonical(sp), atol=1e-13)
 
 
@@ -49,6 +49,16 @@ def test_quat_rotate_matches_scipy_apply_and_matrix():
     expected = Rotation.from_quat(Q, scalar_first=True).apply(v)
     np.testing.assert_allclose(rot.quat_rotate(Q, v), expected, atol=1e-12)
     np.testing.assert_allclose(np.einsum("nij,nj->ni", R, v), expected, atol=1e-12)
+
+
+def test_rotate_points_single_and_stacked():
+    v = RNG.normal(size=(500, 3))
+    expected = Rotation.from_matrix(R).apply(v)
+    np.testing.assert_allclose(rot.rotate_points(R, v), expected, atol=1e-12)
+    np.testing.assert_allclose(
+        rot.rotate_points(R[0], v), Rotation.from_matrix(R[0]).apply(v), atol=1e-12
+    )
+    assert rot.rotate_points(R[0], v.reshape(5, 100, 3)).shape == (5, 100, 3)
 
 
 def test_quat_rotate_equals_two_hamilton_products():
@@ -72,8 +82,17 @@ def test_axis_angle_matches_scipy():
 
 def test_hamilton_table():
     one, i, j, k = np.eye(4)
-    table = {(1, 1): -one, (2, 2): -one, (3, 3): -one, (1, 2): k, (2, 3): i, (3, 1): j,
-             (2, 1): -k, (3, 2): -i, (1, 3): -j}
+    table = {
+        (1, 1): -one,
+        (2, 2): -one,
+        (3, 3): -one,
+        (1, 2): k,
+        (2, 3): i,
+        (3, 1): j,
+        (2, 1): -k,
+        (3, 2): -i,
+        (1, 3): -j,
+    }
     basis = {1: i, 2: j, 3: k}
     for (a, b), expected in table.items():
         np.testing.assert_array_equal(rot.quat_multiply(basis[a], basis[b]), expected)
@@ -85,8 +104,9 @@ def test_quaternion_group_laws(p, q, r):
     np.testing.assert_allclose(m(m(p, q), r), m(p, m(q, r)), atol=1e-12)
     np.testing.assert_allclose(m(q, rot.quat_conjugate(q)), [1, 0, 0, 0], atol=1e-12)
     np.testing.assert_allclose(np.linalg.norm(m(p, q)), 1.0, atol=1e-12)
-    np.testing.assert_allclose(rot.quat_to_matrix(m(p, q)), rot.quat_to_matrix(p) @ rot.quat_to_matrix(q),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        rot.quat_to_matrix(m(p, q)), rot.quat_to_matrix(p) @ rot.quat_to_matrix(q), atol=1e-12
+    )
 
 
 @given(unit_quaternions())
@@ -138,7 +158,9 @@ def test_matrix_quat_axis_angle_rotvec_sixd_round_trips(w):
     np.testing.assert_allclose(rot.axis_angle_to_matrix(axis, angle), Rw, atol=1e-12)
     np.testing.assert_allclose(rot.sixd_to_matrix(rot.matrix_to_sixd(Rw)), Rw, atol=1e-13)
     np.testing.assert_allclose(rot.quat_to_matrix(rot.rotvec_to_quat(w)), Rw, atol=1e-13)
-    np.testing.assert_allclose(rot.exp_so3(rot.quat_to_rotvec(rot.rotvec_to_quat(w))), Rw, atol=1e-12)
+    np.testing.assert_allclose(
+        rot.exp_so3(rot.quat_to_rotvec(rot.rotvec_to_quat(w))), Rw, atol=1e-12
+    )
 
 
 def test_log_at_exactly_pi_and_identity():
@@ -182,8 +204,13 @@ def test_vectorised_over_leading_axes():
 def test_quat_rotate_jacobian_matches_central_differences(q, v):
     J = rot.quat_rotate_jacobian(q, v)
     h = 1e-6
-    fd = np.stack([(rot.quat_rotate(q + h * e, v) - rot.quat_rotate(q - h * e, v)) / (2 * h) for e in np.eye(4)],
-                  axis=-1)
+    fd = np.stack(
+        [
+            (rot.quat_rotate(q + h * e, v) - rot.quat_rotate(q - h * e, v)) / (2 * h)
+            for e in np.eye(4)
+        ],
+        axis=-1,
+    )
     np.testing.assert_allclose(J, fd, atol=1e-7 * (1 + np.linalg.norm(v)))
 
 
@@ -191,8 +218,11 @@ def test_jacobian_is_tangent_consistent():
     # moving q along itself scales p' = q p q* by |q|^2, so J q = 2 p' for unit q
     v = RNG.normal(size=(20, 3))
     q = Q[:20]
-    np.testing.assert_allclose(np.einsum("nij,nj->ni", rot.quat_rotate_jacobian(q, v), q),
-                               2 * rot.quat_rotate(q, v), atol=1e-12)
+    np.testing.assert_allclose(
+        np.einsum("nij,nj->ni", rot.quat_rotate_jacobian(q, v), q),
+        2 * rot.quat_rotate(q, v),
+        atol=1e-12,
+    )
 
 
 # ---- bad input -----------------------------------------------------------------------------
