@@ -55,11 +55,30 @@ def check_rotation_matrix(R: ArrayLike, name: str = "R", atol: float = 1e-6) -> 
     (3, 3)
     """
     arr = as_float_array(R, name, (3, 3))
-    gram = np.swapaxes(arr, -1, -2) @ arr
-    err = np.max(np.abs(gram - np.eye(3)), initial=0.0)
+    # column dot products and the triple product, written out: numpy's batched 3x3
+    # matmul and LAPACK det are ~10x slower on large stacks than these slice operations
+    c0, c1, c2 = arr[..., :, 0], arr[..., :, 1], arr[..., :, 2]
+
+    def dot(a, b):
+        return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
+
+    err = 0.0
+    for a, b, target in (
+        (c0, c0, 1.0),
+        (c1, c1, 1.0),
+        (c2, c2, 1.0),
+        (c0, c1, 0.0),
+        (c0, c2, 0.0),
+        (c1, c2, 0.0),
+    ):
+        err = max(err, float(np.max(np.abs(dot(a, b) - target), initial=0.0)))
     if err > atol:
         raise ValueError(f"{name} must be orthogonal (R^T R = I); max deviation {err:.2e}")
-    det = np.linalg.det(arr)
+    det = (
+        c0[..., 0] * (c1[..., 1] * c2[..., 2] - c1[..., 2] * c2[..., 1])
+        - c0[..., 1] * (c1[..., 0] * c2[..., 2] - c1[..., 2] * c2[..., 0])
+        + c0[..., 2] * (c1[..., 0] * c2[..., 1] - c1[..., 1] * c2[..., 0])
+    )
     if np.any(det < 0):
         raise ValueError(f"{name} must have determinant +1 (a rotation, not a reflection)")
     return arr

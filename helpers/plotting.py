@@ -82,6 +82,90 @@ def view_basis(azimuth_deg: float = 35.0, elevation_deg: float = 22.0) -> np.nda
     return np.stack([right, up, toward])
 
 
+class FrameArtists:
+    """The artists of a rotated frame on 2-D axes, updatable in place.
+
+    Created by :func:`draw_frame`; :meth:`set_rotation` moves the arrows without
+    creating new artists, which keeps live-panel redraws fast.
+    """
+
+    def __init__(self, ax: Axes, view: tuple[float, float], reference: bool, labels: bool):
+        self.ax = ax
+        self.P = view_basis(*view)
+        self.labels = labels
+        t = np.linspace(0, 2 * np.pi, 181)
+        ax.plot(np.cos(t), np.sin(t), color="0.8", lw=0.8)
+        ax.plot(*(self.P[:2] @ np.stack([np.cos(t), np.sin(t), 0 * t])), color="0.85", lw=0.8)
+        if reference:
+            for k, c in enumerate(AXIS_COLORS):
+                x, y = self.P[:2] @ np.eye(3)[k]
+                ax.plot([0, x], [0, y], color=c, alpha=0.35, lw=1.2, ls=":")
+                if labels:
+                    ax.text(
+                        1.1 * x,
+                        1.1 * y,
+                        "xyz"[k],
+                        color=c,
+                        alpha=0.6,
+                        fontsize=8,
+                        ha="center",
+                        va="center",
+                    )
+        (self.axis_line,) = ax.plot([], [], color="k", lw=1.0, ls="--", zorder=1)
+        (self.axis_tip,) = ax.plot([], [], marker="o", color="k", ms=3, ls="none")
+        self.arrows = []
+        self.texts = []
+        for k, c in enumerate(AXIS_COLORS):
+            arrow = ax.annotate(
+                "",
+                xy=(1, 0),
+                xytext=(0, 0),
+                arrowprops={"arrowstyle": "-|>", "color": c, "lw": 2.2, "mutation_scale": 14},
+            )
+            self.arrows.append(arrow)
+            text = ax.text(
+                0,
+                0,
+                "xyz"[k] + "\u2032",
+                color=c,
+                fontsize=11,
+                ha="center",
+                va="center",
+                fontweight="bold",
+                visible=labels,
+            )
+            self.texts.append(text)
+        ax.set_aspect("equal")
+        ax.set(xlim=(-1.35, 1.35), ylim=(-1.35, 1.35), xticks=[], yticks=[])
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+
+    def set_rotation(self, R: ArrayLike, axis: ArrayLike | None = None) -> None:
+        """Point the arrows at the columns of ``R`` and draw ``axis`` (or hide it)."""
+        R = check_rotation_matrix(R)
+        if R.shape != (3, 3):
+            raise ValueError(f"R must be a single 3x3 rotation, got shape {R.shape}")
+        for k in range(3):
+            x, y = self.P[:2] @ R[:, k]
+            depth = float(self.P[2] @ R[:, k])
+            alpha = 1.0 if depth >= 0 else 0.55  # pointing away from the viewer: lighter, behind
+            self.arrows[k].xy = (x, y)
+            self.arrows[k].arrow_patch.set_alpha(alpha)
+            self.arrows[k].set_zorder(3 + depth)
+            self.texts[k].set_position((1.14 * x, 1.14 * y))
+            self.texts[k].set_alpha(alpha)
+        if axis is None:
+            self.axis_line.set_data([], [])
+            self.axis_tip.set_data([], [])
+        else:
+            a = as_float_array(axis, "axis", (3,))
+            a = 1.3 * a / np.linalg.norm(a)
+            (x0, y0), (x1, y1) = self.P[:2] @ -a, self.P[:2] @ a
+            self.axis_line.set_data([x0, x1], [y0, y1])
+            self.axis_tip.set_data([x1], [y1])
+
+
 def draw_frame(
     ax: Axes,
     R: ArrayLike,
@@ -89,7 +173,7 @@ def draw_frame(
     reference: bool = True,
     view: tuple[float, float] = (35.0, 22.0),
     labels: bool = True,
-) -> None:
+) -> FrameArtists:
     """Draw the rotated frame ``R e_x, R e_y, R e_z`` in an orthographic view on 2-D axes.
 
     The unit sphere's outline and equator give depth; arrows pointing away from the
@@ -109,81 +193,31 @@ def draw_frame(
         As matplotlib's ``view_init``.
     labels : bool
         Label the arrow tips.
+
+    Returns
+    -------
+    FrameArtists
+        Call ``.set_rotation(R, axis)`` to move the frame in place.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> frame = draw_frame(ax, np.eye(3), axis=[0, 0, 1])
+    >>> frame.set_rotation(np.diag([-1.0, -1.0, 1.0]), axis=[0, 0, 1])
     """
     R = check_rotation_matrix(R)
     if R.shape != (3, 3):
         raise ValueError(f"R must be a single 3x3 rotation, got shape {R.shape}")
-    P = view_basis(*view)
-    t = np.linspace(0, 2 * np.pi, 181)
-    ax.plot(np.cos(t), np.sin(t), color="0.8", lw=0.8)
-    eq = P[:2] @ np.stack([np.cos(t), np.sin(t), 0 * t])
-    ax.plot(*eq, color="0.85", lw=0.8, ls="-")
-    items = []
-    if reference:
-        for k, c in enumerate(AXIS_COLORS):
-            e = np.eye(3)[k]
-            x, y = P[:2] @ e
-            ax.plot([0, x], [0, y], color=c, alpha=0.35, lw=1.2, ls=":")
-            if labels:
-                ax.text(
-                    1.1 * x,
-                    1.1 * y,
-                    "xyz"[k],
-                    color=c,
-                    alpha=0.6,
-                    fontsize=8,
-                    ha="center",
-                    va="center",
-                )
-    for k, c in enumerate(AXIS_COLORS):
-        items.append((P[2] @ R[:, k], k, c))
-    if axis is not None:
-        a = as_float_array(axis, "axis", (3,))
-        a = 1.3 * a / np.linalg.norm(a)
-        (x0, y0), (x1, y1) = (P[:2] @ -a), (P[:2] @ a)
-        ax.plot([x0, x1], [y0, y1], color="k", lw=1.0, ls="--", zorder=1)
-        ax.plot(x1, y1, marker="o", color="k", ms=3)
-    for depth, k, c in sorted(items):
-        x, y = P[:2] @ R[:, k]
-        alpha = 1.0 if depth >= 0 else 0.55
-        ax.annotate(
-            "",
-            xy=(x, y),
-            xytext=(0, 0),
-            arrowprops={
-                "arrowstyle": "-|>",
-                "color": c,
-                "lw": 2.2,
-                "alpha": alpha,
-                "mutation_scale": 14,
-            },
-            zorder=3 + depth,
-        )
-        if labels:
-            ax.text(
-                1.14 * x,
-                1.14 * y,
-                "xyz"[k] + "\u2032",
-                color=c,
-                fontsize=11,
-                ha="center",
-                va="center",
-                fontweight="bold",
-                alpha=alpha,
-            )
-    ax.set_aspect("equal")
-    ax.set(xlim=(-1.35, 1.35), ylim=(-1.35, 1.35), xticks=[], yticks=[])
-    ax.grid(False)
-    for s in ax.spines.values():
-        s.set_visible(False)
+    frame = FrameArtists(ax, view, reference, labels)
+    frame.set_rotation(R, axis)
+    return frame
 
 
-def so3_panel_figure(azimuth_deg: float, elevation_deg: float, angle_deg: float) -> Figure:
-    """Rotation by ``angle`` about an axis given by azimuth/elevation: frame, quaternion, matrix.
+class So3Panel:
+    """Frame, quaternion and matrix of one rotation; drawn once, updated in place.
 
-    Three panels: the rotated frame with its axis; the quaternion ``q`` (with
-    ``w >= 0``) beside ``-q``, the other point of the double cover; the matrix with
-    its entries printed.
+    ``So3Panel(az, el, angle).fig`` is the static figure; :meth:`update` redraws it for
+    new slider values without allocating new artists (the live panel's fast path).
 
     Parameters
     ----------
@@ -192,9 +226,70 @@ def so3_panel_figure(azimuth_deg: float, elevation_deg: float, angle_deg: float)
     angle_deg : float
         Rotation angle in degrees (counter-clockwise seen from the axis tip).
 
-    Returns
-    -------
-    matplotlib.figure.Figure
+    Examples
+    --------
+    >>> panel = So3Panel(0.0, 90.0, 90.0)
+    >>> panel.update(0.0, 90.0, 180.0)
+    >>> len(panel.fig.axes)
+    3
+    """
+
+    def __init__(self, azimuth_deg: float, elevation_deg: float, angle_deg: float):
+        # fixed margins instead of a layout engine: constrained layout alone costs
+        # ~70 ms per redraw
+        self.fig = fig = plt.figure(figsize=(10.5, 3.5))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.09, top=0.9, wspace=0.28)
+        self.ax_frame = fig.add_subplot(1, 3, 1)
+        self.frame = FrameArtists(self.ax_frame, (35.0, 22.0), reference=True, labels=True)
+
+        self.ax_q = axq = fig.add_subplot(1, 3, 2)
+        idx = np.arange(4)
+        self.bars_q = axq.bar(idx - 0.2, np.zeros(4), width=0.4, color="#4c72b0", label="q (w ≥ 0)")
+        self.bars_mq = axq.bar(
+            idx + 0.2, np.zeros(4), width=0.4, color="#c0c0c0", label="−q (same rotation)"
+        )
+        axq.set_xticks(idx, ["w", "x", "y", "z"])
+        axq.set_ylim(-1.05, 1.05)
+        axq.axhline(0, color="k", lw=0.8)
+        axq.set_title("unit quaternion, scalar first")
+        axq.legend(loc="lower left", fontsize=8)
+
+        self.ax_m = axm = fig.add_subplot(1, 3, 3)
+        self.image = axm.imshow(np.eye(3), cmap="RdBu_r", vmin=-1, vmax=1)
+        self.cells = [
+            [axm.text(j, i, "", ha="center", va="center", fontsize=10) for j in range(3)]
+            for i in range(3)
+        ]
+        axm.set_xticks(range(3), ["Re_x", "Re_y", "Re_z"])
+        axm.set_yticks(range(3), ["x", "y", "z"])
+        axm.grid(False)
+        axm.set_title("rotation matrix R")
+        self.update(azimuth_deg, elevation_deg, angle_deg)
+
+    def update(self, azimuth_deg: float, elevation_deg: float, angle_deg: float) -> None:
+        """Show the rotation by ``angle_deg`` about the axis at (azimuth, elevation)."""
+        axis = spherical_to_axis(np.deg2rad(azimuth_deg), np.deg2rad(elevation_deg))
+        R = axis_angle_to_matrix(axis, np.deg2rad(angle_deg))
+        q = matrix_to_quat(R)
+        self.frame.set_rotation(R, axis)
+        self.ax_frame.set_title(
+            f"{angle_deg:.0f}° about ({axis[0]:.2f}, {axis[1]:.2f}, {axis[2]:.2f})"
+        )
+        for k in range(4):
+            self.bars_q[k].set_height(q[k])
+            self.bars_mq[k].set_height(-q[k])
+        self.image.set_data(R)
+        for i in range(3):
+            for j in range(3):
+                self.cells[i][j].set_text(f"{R[i, j]:+.2f}")
+
+
+def so3_panel_figure(azimuth_deg: float, elevation_deg: float, angle_deg: float) -> Figure:
+    """Static figure of :class:`So3Panel`: the rotated frame, its quaternion and its matrix.
+
+    Three panels: the rotated frame with its axis; the quaternion ``q`` (with
+    ``w >= 0``) beside ``-q``, the other point of the double cover; the matrix with
+    its entries printed.
 
     Examples
     --------
@@ -202,37 +297,7 @@ def so3_panel_figure(azimuth_deg: float, elevation_deg: float, angle_deg: float)
     >>> len(fig.axes)
     3
     """
-    axis = spherical_to_axis(np.deg2rad(azimuth_deg), np.deg2rad(elevation_deg))
-    R = axis_angle_to_matrix(axis, np.deg2rad(angle_deg))
-    q = matrix_to_quat(R)
-    # fixed margins instead of a layout engine: the live panel redraws this figure and
-    # constrained layout alone would cost ~70 ms per redraw
-    fig = plt.figure(figsize=(10.5, 3.5))
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.09, top=0.9, wspace=0.28)
-    ax3 = fig.add_subplot(1, 3, 1)
-    draw_frame(ax3, R, axis=axis)
-    ax3.set_title(f"{angle_deg:.0f}° about ({axis[0]:.2f}, {axis[1]:.2f}, {axis[2]:.2f})")
-
-    axq = fig.add_subplot(1, 3, 2)
-    idx = np.arange(4)
-    axq.bar(idx - 0.2, q, width=0.4, color="#4c72b0", label="q (w ≥ 0)")
-    axq.bar(idx + 0.2, -q, width=0.4, color="#c0c0c0", label="−q (same rotation)")
-    axq.set_xticks(idx, ["w", "x", "y", "z"])
-    axq.set_ylim(-1.05, 1.05)
-    axq.axhline(0, color="k", lw=0.8)
-    axq.set_title("unit quaternion, scalar first")
-    axq.legend(loc="lower left", fontsize=8)
-
-    axm = fig.add_subplot(1, 3, 3)
-    axm.imshow(R, cmap="RdBu_r", vmin=-1, vmax=1)
-    for i in range(3):
-        for j in range(3):
-            axm.text(j, i, f"{R[i, j]:+.2f}", ha="center", va="center", fontsize=10)
-    axm.set_xticks(range(3), ["Re_x", "Re_y", "Re_z"])
-    axm.set_yticks(range(3), ["x", "y", "z"])
-    axm.grid(False)
-    axm.set_title("rotation matrix R")
-    return fig
+    return So3Panel(azimuth_deg, elevation_deg, angle_deg).fig
 
 
 def double_cover_figure(

@@ -8,13 +8,12 @@ function once for the static twin shown on the website.
 from __future__ import annotations
 
 import io
-from typing import Callable
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from .plotting import so3_panel_figure
+from .plotting import So3Panel
 
 __all__ = ["figure_to_png", "LivePanel", "so3_panel"]
 
@@ -34,40 +33,42 @@ def figure_to_png(fig: Figure, dpi: float = 80) -> bytes:
 
 
 class LivePanel(widgets.VBox):
-    """Sliders above an image that ``draw(**values)`` re-renders on every change.
+    """Sliders above an image of a figure that is updated in place on every change.
 
     Parameters
     ----------
     controls : dict of str to ipywidgets.ValueWidget
-        Keyword name of ``draw`` -> the widget that sets it.
-    draw : callable
-        Returns a matplotlib figure; the same function draws the static twin.
+        Keyword name of ``view.update`` -> the widget that sets it.
+    view : object with ``fig`` and ``update(**values)``
+        A figure drawn once and updated in place (e.g. :class:`helpers.plotting.So3Panel`);
+        the static twin in a chapter is drawn by the same class.
     dpi : float
         Resolution of the rendered image.
     """
 
-    def __init__(
-        self, controls: dict[str, widgets.ValueWidget], draw: Callable[..., Figure], dpi: float = 80
-    ):
+    def __init__(self, controls: dict[str, widgets.ValueWidget], view, dpi: float = 80):
         self.controls = controls
-        self.draw = draw
+        self.view = view
         self.dpi = dpi
         self.image = widgets.Image(format="png")
+        plt.close(view.fig)  # drawn into the Image widget only, never shown by the backend
         for w in controls.values():
             w.observe(self.update, names="value")
         super().__init__([widgets.HBox(list(controls.values())), self.image])
         self.update()
 
     def update(self, _change: object = None) -> None:
-        """Redraw the figure from the current control values."""
-        fig = self.draw(**{k: w.value for k, w in self.controls.items()})
-        self.image.value = figure_to_png(fig, self.dpi)
+        """Update the figure from the current control values and re-render the image."""
+        self.view.update(**{k: w.value for k, w in self.controls.items()})
+        buf = io.BytesIO()
+        self.view.fig.savefig(buf, format="png", dpi=self.dpi)
+        self.image.value = buf.getvalue()
 
 
 def so3_panel(
     azimuth_deg: float = 30.0, elevation_deg: float = 60.0, angle_deg: float = 90.0
 ) -> LivePanel:
-    """Sliders for axis direction and angle driving :func:`helpers.plotting.so3_panel_figure`.
+    """Sliders for axis direction and angle driving :class:`helpers.plotting.So3Panel`.
 
     Examples
     --------
@@ -94,4 +95,4 @@ def so3_panel(
         "elevation_deg": slider(elevation_deg, -90, 90, "elevation °"),
         "angle_deg": slider(angle_deg, -360, 360, "angle °"),
     }
-    return LivePanel(controls, so3_panel_figure)
+    return LivePanel(controls, So3Panel(azimuth_deg, elevation_deg, angle_deg))
