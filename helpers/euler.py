@@ -21,7 +21,15 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float_array, check_rotation_matrix
 
-__all__ = ["elementary_rotation", "euler_to_matrix", "matrix_to_euler", "slabaugh_euler"]
+__all__ = [
+    "elementary_rotation",
+    "euler_to_matrix",
+    "matrix_to_euler",
+    "slabaugh_euler",
+    "EM_CONVENTIONS",
+    "em_to_matrix",
+    "matrix_to_em",
+]
 
 Array = NDArray[np.float64]
 _AXIS = {"x": 0, "y": 1, "z": 2}
@@ -235,3 +243,173 @@ def slabaugh_euler(R: ArrayLike, tol: float = 1e-12) -> tuple[Array, Array]:
         axis=-1,
     )
     return sol1, sol2
+
+
+# ---- cryo-EM package conventions ---------------------------------------------------------
+
+#: Conventions understood by :func:`em_to_matrix` and :func:`matrix_to_em`, with their
+#: parameter names in order.
+EM_CONVENTIONS = {
+    "relion": ("rot", "tilt", "psi"),
+    "spider": ("phi", "theta", "psi"),
+    "mrc": ("phi", "theta", "omega"),
+    "eman": ("az", "alt", "phi"),
+    "imagic": ("alpha", "beta", "gamma"),
+    "xyz": ("xtilt", "ytilt", "ztilt"),
+    "spin": ("omega", "n1", "n2", "n3"),
+    "cryosparc": ("rx", "ry", "rz"),
+}
+
+
+def _check_convention(convention: str) -> str:
+    if not isinstance(convention, str) or convention.lower() not in EM_CONVENTIONS:
+        raise ValueError(f"convention must be one of {sorted(EM_CONVENTIONS)}, got {convention!r}")
+    return convention.lower()
+
+
+def em_to_matrix(angles: ArrayLike, convention: str, degrees: bool | None = None) -> Array:
+    """The matrix a cryo-EM package builds from its stored orientation parameters.
+
+    All packages below use *passive* elementary matrices (a positive angle turns the
+    object clockwise seen from the axis tip), so each result is the transpose of the
+    active matrix of the same angles. The third row of the result is the projection
+    direction; the matrix maps map coordinates into the frame of the projection.
+
+    ============  =====================  ===================================================
+    convention    parameters             matrix (``Z, Y, X``: passive elementary rotations)
+    ============  =====================  ===================================================
+    ``relion``    rot, tilt, psi         ``Z(psi) Y(tilt) Z(rot)`` (RELION ``Euler_angles2matrix``)
+    ``spider``    phi, theta, psi        ``Z(psi) Y(theta) Z(phi)``, the same formula
+    ``mrc``       phi, theta, omega      as SPIDER (an alias in EMAN2's ``Transform``)
+    ``eman``      az, alt, phi           ``Z(phi) X(alt) Z(az)`` (EMAN2 ``Transform``)
+    ``imagic``    alpha, beta, gamma     as EMAN (an alias in EMAN2's ``Transform``)
+    ``xyz``       xtilt, ytilt, ztilt    ``Z(ztilt) Y(ytilt) X(xtilt)`` (EMAN2)
+    ``spin``      omega, n1, n2, n3      EMAN2's spin: the active rotation by ``-omega``
+                                         about the normalised axis ``n`` (zero ``n``: identity)
+    ``cryosparc`` rotation vector        ``exp([r]_x)``, the active rotation of the rotation
+                                         vector ``r`` in radians (see the note below)
+    ============  =====================  ===================================================
+
+    Translations and origins (not used here, stated for conversions): EMAN2 stores
+    ``x' = F(s R x + t)`` (rotate, scale, translate, then mirror ``F`` of x) about the
+    image centre ``n // 2`` for even sizes; RELION and SPIDER apply their in-plane
+    shifts after the rotation, and RELION >= 3.1 stores them in Å
+    (``rlnOriginXAngst``); cryoSPARC stores shifts in pixels. Signs of shifts differ
+    between packages and versions: test a conversion on a real map before trusting it.
+
+    Notes
+    -----
+    The RELION, SPIDER, EMAN, IMAGIC, MRC, XYZ and SPIN matrices follow the EMAN2 and
+    RELION source code as summarised in our SPARX/EMAN2 chapter. cryoSPARC is closed
+    source: that its pose is a rotation vector in radians is documented, that the
+    matrix is the plain exponential map is our assumption (it is what common
+    converters use), not verified against cryoSPARC's code.
+
+    Parameters
+    ----------
+    angles : array_like, shape (..., 3), or (..., 4) for ``spin``
+    convention : str
+        One of the keys of :data:`EM_CONVENTIONS`.
+    degrees : bool, optional
+        Unit of the angles. Default: the package's own unit, i.e. degrees for every
+        convention except ``cryosparc`` (radians).
+
+    Returns
+    -------
+    ndarray, shape (..., 3, 3)
+
+    Examples
+    --------
+    >>> R = em_to_matrix([0.0, 90.0, 0.0], "relion")   # tilt 90: view along x
+    >>> np.round(R[2], 12)                               # the projection direction
+    array([1., 0., 0.])
+    """
+    convention = _check_convention(convention)
+    if degrees is None:
+        degrees = convention != "cryosparc"
+    n = 4 if convention == "spin" else 3
+    a = as_float_array(angles, "angles", (n,))
+    if convention == "spin":
+        omega = np.deg2rad(a[..., 0]) if degrees else a[..., 0]
+        axis = a[..., 1:]
+        norm = np.linalg.norm(axis, axis=-1, keepdims=True)
+        unit = np.where(norm > 0, axis / np.where(norm > 0, norm, 1.0), 0.0)
+        from .rotations import exp_so3
+
+        return exp_so3(-omega[..., None] * unit)
+    if convention == "cryosparc":
+        from .rotations import exp_so3
+
+        return exp_so3(np.deg2rad(a) if degrees else a)
+    if degrees:
+        a = np.deg2rad(a)
+    seq = {
+        "relion": "ZYZ",
+        "spider": "ZYZ",
+        "mrc": "ZYZ",
+        "eman": "ZXZ",
+        "imagic": "ZXZ",
+        "xyz": "XYZ",
+    }
+    return np.swapaxes(euler_to_matrix(a, seq[convention]), -1, -2)
+
+
+def matrix_to_em(R: ArrayLike, convention: str, degrees: bool | None = None) -> Array:
+    """Orientation parameters of a package from its matrix (inverse of :func:`em_to_matrix`).
+
+    Ranges: for the ZYZ and ZXZ conventions the middle angle (tilt, theta, alt, beta) is in
+    [0, 180] degrees, as RELION and EMAN2 report it (for ``xyz``, ytilt is in [-90, 90]);
+    the other angles are in (-180, 180].
+    ``spin`` returns ``omega`` in [0, 180] and a unit axis. At the poles (tilt 0 or 180)
+    only a sum or difference of the outer angles is defined: for ``eman``/``imagic`` we
+    report ``az = 0`` as EMAN2 does; for the ZYZ conventions ``psi = 0``.
+
+    Examples
+    --------
+    >>> R = em_to_matrix([30.0, 40.0, 50.0], "relion")
+    >>> np.round(matrix_to_em(R, "eman"), 9)       # az = rot + 90, alt = tilt, phi = psi - 90
+    array([120.,  40., -40.])
+    """
+    convention = _check_convention(convention)
+    if degrees is None:
+        degrees = convention != "cryosparc"
+    R = check_rotation_matrix(R)
+    from .rotations import log_so3, matrix_to_axis_angle
+
+    if convention == "cryosparc":
+        w = log_so3(R)
+        return np.rad2deg(w) if degrees else w
+    if convention == "spin":
+        axis, omega = matrix_to_axis_angle(np.swapaxes(R, -1, -2))
+        omega = np.rad2deg(omega) if degrees else omega
+        return np.concatenate([omega[..., None], axis], axis=-1)
+    seq = {
+        "relion": "ZYZ",
+        "spider": "ZYZ",
+        "mrc": "ZYZ",
+        "eman": "ZXZ",
+        "imagic": "ZXZ",
+        "xyz": "XYZ",
+    }
+    ang = matrix_to_euler(np.swapaxes(R, -1, -2), seq[convention])
+    if convention in ("eman", "imagic"):
+        # matrix_to_euler puts the free angle into az and sets phi = 0 at the poles; EMAN2
+        # reports az = 0: at alt = 0, Z(phi) Z(az) = Z(phi + az); at alt = 180,
+        # Z(0) X(180) Z(a) = Z(-a) X(180)
+        pole = np.isclose(np.sin(ang[..., 1]), 0.0, atol=1e-12) & (ang[..., 2] == 0.0)
+        south = ang[..., 1] > np.pi / 2
+        moved = np.where(south, -ang[..., 0], ang[..., 0])
+        ang = np.stack(
+            [
+                np.where(pole, 0.0, ang[..., 0]),
+                ang[..., 1],
+                np.where(pole, _wrap(moved), ang[..., 2]),
+            ],
+            axis=-1,
+        )
+    return np.rad2deg(ang) if degrees else ang
+
+
+def _wrap(a: Array) -> Array:
+    """Wrap radians into (-pi, pi]."""
+    return np.pi - np.mod(np.pi - a, 2 * np.pi)

@@ -11,7 +11,20 @@ from numpy.typing import ArrayLike, NDArray
 from ._checks import as_float_array
 from .rotations import canonical_quat, quat_to_matrix
 
-__all__ = ["uniform_quaternions", "uniform_rotations", "uniform_quaternions_shoemake"]
+__all__ = [
+    "uniform_quaternions",
+    "uniform_rotations",
+    "uniform_quaternions_shoemake",
+    "direction_from_angles",
+    "even_angles",
+    "fibonacci_sphere",
+    "random_sphere",
+    "healpix_directions",
+    "hopf_grid",
+    "covering_radius_sphere",
+    "covering_radius_so3",
+    "riesz_energy",
+]
 
 Array = NDArray[np.float64]
 
@@ -83,3 +96,302 @@ def uniform_quaternions_shoemake(u: ArrayLike) -> Array:
     t1, t2 = 2 * np.pi * u[..., 1], 2 * np.pi * u[..., 2]
     r1, r2 = np.sqrt(1 - u[..., 0]), np.sqrt(u[..., 0])
     return np.stack([r2 * np.cos(t2), r1 * np.sin(t1), r1 * np.cos(t1), r2 * np.sin(t2)], axis=-1)
+
+
+# ---- directions on the sphere --------------------------------------------------------------
+
+
+def direction_from_angles(theta: ArrayLike, phi: ArrayLike, degrees: bool = True) -> Array:
+    """Unit vectors ``(sin t cos p, sin t sin p, cos t)`` from polar angle and azimuth.
+
+    Examples
+    --------
+    >>> np.round(direction_from_angles(90.0, 90.0), 12)
+    array([0., 1., 0.])
+    """
+    t = as_float_array(theta, "theta")
+    p = as_float_array(phi, "phi")
+    if degrees:
+        t, p = np.deg2rad(t), np.deg2rad(p)
+    return np.stack(
+        np.broadcast_arrays(np.sin(t) * np.cos(p), np.sin(t) * np.sin(p), np.cos(t)), axis=-1
+    )
+
+
+def even_angles(
+    delta: float,
+    theta1: float = 0.0,
+    theta2: float = 90.0,
+    phi1: float = 0.0,
+    phi2: float = 360.0,
+    method: str = "P",
+    symmetry: str = "c1",
+    psi: str = "minus",
+) -> Array:
+    """Quasi-uniform projection directions of SPARX/EMAN2 (Baldwin & Penczek, section 2.3).
+
+    Our own implementation of the two schemes, returning SPIDER angles in degrees:
+
+    - ``method="P"`` (Penczek 1994): rings ``theta = theta1, theta1 + delta, ...``;
+      on each ring the azimuth step is ``delta / sin(theta)``, so neighbours on a ring
+      are about ``delta`` apart on the sphere; one point at a pole.
+    - ``method="S"`` (Saff & Kuijlaars 1997 spiral): ``N`` points equally spaced in
+      ``cos(theta)``, ``N = (3.6 / delta)^2`` scaled by the fraction of the sphere
+      covered, each advancing the azimuth by ``delta / sin(theta)``.
+
+    ``symmetry="cN"`` restricts the azimuth to the asymmetric unit ``[0, 360/N)``. For
+    a hemisphere (``theta2 = 90``) and odd ``N``, directions on the equator with
+    ``phi >= 180/N`` are dropped: they view the molecule from the opposite side of
+    an equivalent direction, so their projections are mirror images of ones we keep.
+
+    Parameters
+    ----------
+    delta : float
+        Angular step in degrees (``> 0``).
+    theta1, theta2 : float
+        Polar-angle range in degrees, ``0 <= theta1 <= theta2 <= 180``.
+    phi1, phi2 : float
+        Azimuth range ``[phi1, phi2)`` in degrees.
+    method : {"P", "S"}
+    symmetry : str
+        ``"c1"``, ``"c2"``, ...
+    psi : {"minus", "zero"}
+        In-plane angle: ``-phi`` (SPARX's default: the smallest tilt that brings z onto
+        the direction, so neighbouring references share their in-plane orientation) or 0.
+
+    Returns
+    -------
+    ndarray, shape (n, 3)
+        Rows ``(phi, theta, psi)`` in degrees.
+
+    Examples
+    --------
+    >>> even_angles(15.0, theta2=180.0).shape
+    (188, 3)
+    """
+    if not np.isfinite(delta) or delta <= 0:
+        raise ValueError(f"delta must be a positive angle in degrees, got {delta!r}")
+    if not 0 <= theta1 <= theta2 <= 180:
+        raise ValueError("need 0 <= theta1 <= theta2 <= 180")
+    if not phi1 < phi2:
+        raise ValueError("need phi1 < phi2")
+    if method not in ("P", "S"):
+        raise ValueError(f"method must be 'P' or 'S', got {method!r}")
+    if psi not in ("minus", "zero"):
+        raise ValueError(f"psi must be 'minus' or 'zero', got {psi!r}")
+    sym = symmetry.lower()
+    if len(sym) < 2 or sym[0] != "c" or not sym[1:].isdigit() or int(sym[1:]) < 1:
+        raise ValueError(f"symmetry must be 'c1', 'c2', ..., got {symmetry!r}")
+    n_sym = int(sym[1:])
+    phi2 = min(phi2, phi1 + 360.0 / n_sym)
+    if method == "P":
+        thetas = theta1 + delta * np.arange(int(np.floor((theta2 - theta1) / delta + 1e-9)) + 1)
+        rows = []
+        for th in thetas:
+            s = np.sin(np.deg2rad(th))
+            if s < 1e-9:  # a pole: one direction
+                rows.append(np.array([[phi1, th]]))
+                continue
+            phis = phi1 + np.arange(0.0, phi2 - phi1 - 1e-9, delta / s)
+            rows.append(np.stack([phis, np.full_like(phis, th)], axis=1))
+        pt = np.concatenate(rows)
+    else:
+        z1, z2 = np.cos(np.deg2rad(theta1)), np.cos(np.deg2rad(theta2))
+        frac = (z1 - z2) / 2 * (phi2 - phi1) / 360.0
+        n = max(int(round((3.6 / np.deg2rad(delta)) ** 2 * frac)), 1)
+        z = np.linspace(z1, z2, n)
+        th = np.rad2deg(np.arccos(np.clip(z, -1, 1)))
+        s = np.maximum(np.sin(np.deg2rad(th)), 1e-9)
+        steps = np.where(np.arange(n) == 0, 0.0, delta / s)
+        phis = phi1 + np.mod(np.cumsum(steps), phi2 - phi1)
+        pt = np.stack([phis, th], axis=1)
+    if theta2 == 90.0 and n_sym % 2 == 1:
+        on_equator = np.isclose(pt[:, 1], 90.0)
+        pt = pt[~(on_equator & (pt[:, 0] >= phi1 + 180.0 / n_sym - 1e-9))]
+    psis = np.mod(-pt[:, 0], 360.0) if psi == "minus" else np.zeros(len(pt))
+    return np.column_stack([pt, psis])
+
+
+def fibonacci_sphere(n: int) -> Array:
+    """``n`` near-uniform unit vectors on a golden-angle (Fibonacci) spiral.
+
+    Points are equally spaced in ``z`` (cell centres) and advance in azimuth by the
+    golden angle ``pi (3 - sqrt 5)``.
+
+    Examples
+    --------
+    >>> np.allclose(np.linalg.norm(fibonacci_sphere(10), axis=1), 1.0)
+    True
+    """
+    n = _check_n(n)
+    k = np.arange(n) + 0.5
+    z = 1.0 - 2.0 * k / n
+    r = np.sqrt(1.0 - z * z)
+    phi = np.pi * (3.0 - np.sqrt(5.0)) * np.arange(n)
+    return np.stack([r * np.cos(phi), r * np.sin(phi), z], axis=1)
+
+
+def random_sphere(n: int, rng: np.random.Generator) -> Array:
+    """``n`` independent uniform random unit vectors (normalised Gaussian 3-vectors).
+
+    Examples
+    --------
+    >>> random_sphere(3, np.random.default_rng(0)).shape
+    (3, 3)
+    """
+    n, rng = _check_n(n), _check_rng(rng)
+    v = rng.standard_normal((n, 3))
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def healpix_directions(nside: int) -> Array:
+    """Centres of the ``12 nside^2`` HEALPix pixels (ring scheme) as unit vectors.
+
+    HEALPix (Gorski et al. 2005) divides the sphere into equal-area pixels on rings of
+    constant ``z``; we compute the centres from its closed-form ring formulas
+    (polar caps ``z = 1 - i^2 / (3 nside^2)``, equatorial belt
+    ``z = 4/3 - 2 i / (3 nside)``), without the ``healpy`` dependency.
+
+    Examples
+    --------
+    >>> healpix_directions(1).shape
+    (12, 3)
+    """
+    if isinstance(nside, bool) or not isinstance(nside, (int, np.integer)) or nside < 1:
+        raise ValueError(f"nside must be a positive integer, got {nside!r}")
+    zs, phis = [], []
+    for i in range(1, 4 * nside):
+        if i < nside or i > 3 * nside:  # polar caps
+            ii = i if i < nside else 4 * nside - i
+            z = 1.0 - ii * ii / (3.0 * nside * nside)
+            z = z if i < nside else -z
+            j = np.arange(1, 4 * ii + 1)
+            phi = np.pi / (2 * ii) * (j - 0.5)
+        else:  # equatorial belt
+            z = 4.0 / 3.0 - 2.0 * i / (3.0 * nside)
+            s = (i - nside + 1) % 2
+            j = np.arange(1, 4 * nside + 1)
+            phi = np.pi / (2 * nside) * (j - s / 2.0)
+        zs.append(np.full(len(j), z))
+        phis.append(phi)
+    z = np.concatenate(zs)
+    phi = np.concatenate(phis)
+    r = np.sqrt(1.0 - z * z)
+    return np.stack([r * np.cos(phi), r * np.sin(phi), z], axis=1)
+
+
+def hopf_grid(level: int) -> Array:
+    """A deterministic grid on SO(3) from the Hopf fibration SO(3) -> S^2 (Yershova et al. 2010).
+
+    A rotation is a direction ``R e_z`` on the sphere plus an angle about it. The grid
+    takes HEALPix directions with ``nside = 2**level`` and ``6 * 2**level`` equally spaced
+    in-plane angles ``psi``, ``72 * 8**level`` rotations
+    ``R = Rz(phi) Ry(theta) Rz(psi)`` in all; each level halves the spacing. (Yershova
+    et al. build their grid on the same two factors; the exact placement of the
+    ``psi`` samples is ours.)
+
+    Examples
+    --------
+    >>> hopf_grid(0).shape
+    (72, 3, 3)
+    """
+    if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or level < 0:
+        raise ValueError(f"level must be a non-negative integer, got {level!r}")
+    from .euler import euler_to_matrix
+
+    d = healpix_directions(2**level)
+    theta = np.arccos(np.clip(d[:, 2], -1, 1))
+    phi = np.arctan2(d[:, 1], d[:, 0])
+    m = 6 * 2**level
+    psi = 2 * np.pi * (np.arange(m) + 0.5) / m
+    T, P = np.repeat(theta, m), np.repeat(phi, m)
+    S = np.tile(psi, len(theta))
+    return euler_to_matrix(np.stack([P, T, S], axis=1), "ZYZ")
+
+
+# ---- uniformity measures -----------------------------------------------------------------
+
+
+def _unit_vectors(points: ArrayLike) -> Array:
+    p = as_float_array(points, "points", (3,))
+    if p.ndim != 2 or len(p) < 2:
+        raise ValueError(f"points must have shape (n, 3) with n >= 2, got {p.shape}")
+    n = np.linalg.norm(p, axis=1, keepdims=True)
+    if np.any(np.abs(n - 1) > 1e-6):
+        raise ValueError("points must be unit vectors")
+    return p / n
+
+
+def covering_radius_sphere(
+    points: ArrayLike, n_probe: int = 20000, rng: np.random.Generator | None = None
+) -> float:
+    """Largest angular distance (degrees) from a point of the sphere to its nearest sample.
+
+    Estimated from the probe set: Fibonacci points, plus ``n_probe`` random ones if
+    ``rng`` is given. Lower is better: every direction has a sample within this angle.
+
+    Examples
+    --------
+    >>> 10 < covering_radius_sphere(healpix_directions(4)) < 12
+    True
+    """
+    from scipy.spatial import cKDTree
+
+    p = _unit_vectors(points)
+    probes = fibonacci_sphere(_check_n(n_probe))
+    if rng is not None:
+        probes = np.concatenate([probes, random_sphere(n_probe, rng)])
+    chord, _ = cKDTree(p).query(probes)
+    return float(np.rad2deg(2 * np.arcsin(np.clip(chord.max() / 2, 0, 1))))
+
+
+def riesz_energy(points: ArrayLike, s: float = 1.0) -> float:
+    """Riesz s-energy ``sum_{i<j} |x_i - x_j|^{-s}`` normalised by ``n^2 / 2``.
+
+    For well-spread points on the unit sphere and ``s = 1`` it approaches 1 (the
+    continuous energy of the uniform measure) from below as ``n`` grows; clumps and
+    near-duplicates raise it. Uses all pairs: meant for up to a few thousand points.
+
+    Examples
+    --------
+    >>> 0.9 < riesz_energy(fibonacci_sphere(500)) < 1.0
+    True
+    """
+    p = _unit_vectors(points)
+    if s <= 0:
+        raise ValueError("s must be positive")
+    n = len(p)
+    d = np.sqrt(np.maximum(2.0 - 2.0 * (p @ p.T), 0.0))
+    iu = np.triu_indices(n, 1)
+    dd = d[iu]
+    if np.any(dd < 1e-12):
+        return float("inf")
+    return float(np.sum(dd ** (-s)) / (n * n / 2.0))
+
+
+def covering_radius_so3(
+    Rs: ArrayLike, n_probe: int = 20000, rng: np.random.Generator | None = None
+) -> float:
+    """Largest rotation angle (degrees) from a probe rotation to its nearest grid rotation.
+
+    Nearest neighbours are found among unit quaternions with ``|q . p|`` (the double
+    cover), probing with ``n_probe`` uniform random rotations.
+
+    Examples
+    --------
+    >>> 20 < covering_radius_so3(hopf_grid(1), 2000, np.random.default_rng(0)) < 60
+    True
+    """
+    from scipy.spatial import cKDTree
+
+    from ._checks import check_rotation_matrix
+    from .rotations import matrix_to_quat
+
+    q = matrix_to_quat(check_rotation_matrix(Rs, "Rs"))
+    q = np.concatenate([q, -q])
+    probes = uniform_quaternions(
+        _check_n(n_probe), rng if rng is not None else np.random.default_rng(0)
+    )
+    chord, _ = cKDTree(q).query(probes)
+    # chord = |q - p| = 2 sin(theta / 4)
+    return float(np.rad2deg(4 * np.arcsin(np.clip(chord.max() / 2, 0, 1))))

@@ -53,3 +53,94 @@ def test_shoemake_unit_norm_and_reproducible():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# ---- sphere samplings and uniformity measures ---------------------------------------------
+
+
+def test_even_angles_counts_and_spacing():
+    full = sampling.even_angles(6.0, theta2=180.0)
+    assert len(full) == 1160  # ~ 4 pi / delta^2 = 1146
+    d = sampling.direction_from_angles(full[:, 1], full[:, 0])
+    # neighbours on a ring are about delta apart
+    ring = d[np.isclose(full[:, 1], 60.0)]
+    step = np.rad2deg(np.arccos(np.clip(np.sum(ring[1:] * ring[:-1], axis=1), -1, 1)))
+    np.testing.assert_allclose(step, 6.0, atol=0.1)
+    np.testing.assert_allclose(full[:, 2], np.mod(-full[:, 0], 360.0))  # psi = -phi
+
+
+def test_even_angles_hemisphere_symmetry_and_spiral():
+    hemi = sampling.even_angles(15.0)
+    equator = hemi[np.isclose(hemi[:, 1], 90.0)]
+    assert np.all(equator[:, 0] < 180.0)
+    c3 = sampling.even_angles(10.0, symmetry="c3")
+    assert np.all(c3[:, 0] < 120.0)
+    assert np.all(c3[np.isclose(c3[:, 1], 90.0), 0] < 60.0)
+    c4 = sampling.even_angles(10.0, symmetry="c4")
+    assert np.any(
+        np.isclose(c4[:, 1], 90.0) & (c4[:, 0] > 45.0)
+    )  # even n keeps the whole equator band
+    spiral = sampling.even_angles(5.0, method="S", theta2=180.0)
+    assert abs(len(spiral) - (3.6 / np.deg2rad(5.0)) ** 2) < 2
+    assert np.all(np.diff(spiral[:, 1]) > 0)
+
+
+def test_healpix_structure():
+    d1 = sampling.healpix_directions(1)
+    np.testing.assert_allclose(
+        np.sort(np.round(d1[:, 2], 12)), np.repeat([-2 / 3, 0, 2 / 3], 4), atol=1e-12
+    )
+    for nside in (1, 2, 4, 8):
+        d = sampling.healpix_directions(nside)
+        assert len(d) == 12 * nside**2
+        np.testing.assert_allclose(np.linalg.norm(d, axis=1), 1.0)
+        np.testing.assert_allclose(d.mean(axis=0), 0.0, atol=1e-12)  # antipodally symmetric
+        assert len(np.unique(np.round(d, 9), axis=0)) == len(d)
+
+
+def test_hopf_grid_size_and_uniform_angle_distribution():
+    for level in (0, 1):
+        R = sampling.hopf_grid(level)
+        assert R.shape == (72 * 8**level, 3, 3)
+        np.testing.assert_allclose(
+            R @ R.transpose(0, 2, 1), np.broadcast_to(np.eye(3), R.shape), atol=1e-12
+        )
+    _, angle = matrix_to_axis_angle(sampling.hopf_grid(2))
+    assert stats.kstest(angle, angle_cdf).statistic < 0.02
+
+
+def test_uniformity_measures_rank_samplings():
+    n = 768
+    rng = np.random.default_rng(10)
+    fib, hp, rnd = (
+        sampling.fibonacci_sphere(n),
+        sampling.healpix_directions(8),
+        sampling.random_sphere(n, rng),
+    )
+    cr = {
+        k: sampling.covering_radius_sphere(v) for k, v in [("fib", fib), ("hp", hp), ("rnd", rnd)]
+    }
+    assert cr["fib"] < cr["rnd"] and cr["hp"] < cr["rnd"]
+    assert sampling.riesz_energy(fib) < sampling.riesz_energy(rnd)
+    dup = np.concatenate([fib, fib[:1]])
+    assert sampling.riesz_energy(dup) == np.inf
+    grid = sampling.hopf_grid(1)
+    assert sampling.covering_radius_so3(grid, 4000, rng) < sampling.covering_radius_so3(
+        sampling.uniform_rotations(len(grid), rng), 4000, rng
+    )
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: sampling.even_angles(0.0), "positive"),
+        (lambda: sampling.even_angles(10.0, method="Q"), "method"),
+        (lambda: sampling.even_angles(10.0, symmetry="d2"), "symmetry"),
+        (lambda: sampling.healpix_directions(0), "positive integer"),
+        (lambda: sampling.hopf_grid(-1), "non-negative"),
+        (lambda: sampling.riesz_energy(np.ones((3, 3))), "unit vectors"),
+    ],
+)
+def test_bad_sphere_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

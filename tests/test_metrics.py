@@ -1,0 +1,75 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from scipy.spatial.transform import Rotation
+
+from helpers import metrics as m
+from helpers.rotations import axis_angle_to_matrix, exp_so3, matrix_to_quat
+from helpers.sampling import uniform_rotations
+from tests.strategies import rotvecs
+
+RNG = np.random.default_rng(25)
+A = uniform_rotations(2000, RNG)
+B = uniform_rotations(2000, RNG)
+# pairs at angles near pi and near 0 as well
+NEAR_PI = axis_angle_to_matrix(RNG.normal(size=(200, 3)), np.pi - 10.0 ** -RNG.uniform(1, 9, 200))
+NEAR_0 = axis_angle_to_matrix(RNG.normal(size=(200, 3)), 10.0 ** -RNG.uniform(1, 9, 200))
+
+
+def test_angular_distance_matches_scipy():
+    ref = (Rotation.from_matrix(A).inv() * Rotation.from_matrix(B)).magnitude()
+    np.testing.assert_allclose(m.angular_distance(A, B), ref, atol=1e-12)
+
+
+@pytest.mark.parametrize("S", [B[:200], NEAR_PI, NEAR_0])
+def test_table2_relations(S):
+    R = A[:200]
+    T = R @ S  # relative rotation S, so theta = angle(S)
+    theta = m.angular_distance(R, T)
+    ang = np.linalg.norm(Rotation.from_matrix(S).as_rotvec(), axis=1)
+    np.testing.assert_allclose(theta, ang, atol=1e-9)
+    dc = m.chordal_distance(R, T)
+    dq = m.quaternion_distance(matrix_to_quat(R), matrix_to_quat(T))
+    np.testing.assert_allclose(dc, m.chordal_from_angle(theta), atol=1e-12)
+    np.testing.assert_allclose(dq, m.quaternion_from_angle(theta), atol=1e-12)
+    np.testing.assert_allclose(dc, np.sqrt(2) * dq * np.sqrt(4 - dq**2), atol=1e-12)
+    np.testing.assert_allclose(m.angle_from_chordal(m.chordal_from_angle(theta)), theta, atol=1e-6)
+    np.testing.assert_allclose(m.angle_from_quaternion(dq), theta, atol=1e-7)
+
+
+def test_bounds_and_small_angle_limits():
+    assert np.isclose(m.chordal_from_angle(np.pi), 2 * np.sqrt(2))
+    assert np.isclose(m.quaternion_from_angle(np.pi), np.sqrt(2))
+    t = 1e-4
+    assert np.isclose(m.chordal_from_angle(t), np.sqrt(2) * t, rtol=1e-8)
+    assert np.isclose(m.quaternion_from_angle(t), t / 2, rtol=1e-8)
+
+
+@given(rotvecs(), rotvecs(), rotvecs())
+def test_bi_invariance_and_triangle_inequality(a, b, c):
+    R, S, Q = exp_so3(a), exp_so3(b), exp_so3(c)
+    d = m.angular_distance(R, S)
+    np.testing.assert_allclose(m.angular_distance(Q @ R, Q @ S), d, atol=1e-9)
+    np.testing.assert_allclose(m.angular_distance(R @ Q, S @ Q), d, atol=1e-9)
+    assert d <= m.angular_distance(R, Q) + m.angular_distance(Q, S) + 1e-9
+    assert 0 <= d <= np.pi + 1e-12
+
+
+def test_quaternion_distance_ignores_sign():
+    q = matrix_to_quat(A[:10])
+    p = matrix_to_quat(B[:10])
+    np.testing.assert_allclose(m.quaternion_distance(q, p), m.quaternion_distance(-q, p))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: m.chordal_from_angle(4.0), r"\[0, pi\]"),
+        (lambda: m.angle_from_chordal(3.0), "chordal"),
+        (lambda: m.quaternion_distance([0, 0, 0, 0], [1, 0, 0, 0]), "non-zero"),
+        (lambda: m.angular_distance(np.eye(3), np.ones((3, 3))), "orthogonal"),
+    ],
+)
+def test_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
