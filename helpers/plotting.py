@@ -24,6 +24,14 @@ __all__ = [
     "spherical_to_axis",
     "so3_panel_figure",
     "double_cover_figure",
+    "SpherePoints",
+    "SAMPLING_METHODS",
+    "sample_sphere",
+    "SamplingPanel",
+    "MEAN_STYLES",
+    "rotation_cloud",
+    "four_means",
+    "AveragingPanel",
 ]
 
 AXIS_COLORS = ("#d62728", "#2ca02c", "#1f77b4")  # x red, y green, z blue
@@ -376,3 +384,260 @@ def double_cover_figure(
     )
     ax1.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3)
     return fig
+
+
+# ---- points on the sphere, and the sampling explorer ---------------------------------------
+
+
+class SpherePoints:
+    """Unit vectors drawn on the sphere in an orthographic view, updatable in place.
+
+    Points facing the viewer are solid, points on the far side faint.
+    """
+
+    def __init__(
+        self,
+        ax: Axes,
+        view: tuple[float, float] = (30.0, 25.0),
+        size: float = 8.0,
+        color: str = "#1f77b4",
+    ):
+        self.ax = ax
+        self.P = view_basis(*view)
+        t = np.linspace(0, 2 * np.pi, 181)
+        ax.plot(np.cos(t), np.sin(t), color="0.6", lw=0.8)
+        ax.plot(*(self.P[:2] @ np.stack([np.cos(t), np.sin(t), 0 * t])), color="0.85", lw=0.8)
+        self.back = ax.scatter([], [], s=size, color=color, alpha=0.18, lw=0)
+        self.front = ax.scatter([], [], s=size, color=color, lw=0)
+        ax.set_aspect("equal")
+        ax.set(xlim=(-1.08, 1.08), ylim=(-1.08, 1.08), xticks=[], yticks=[])
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+
+    def set_points(self, points: ArrayLike) -> None:
+        """Show ``points`` (shape ``(n, 3)``, unit vectors)."""
+        p = as_float_array(points, "points", (3,)).reshape(-1, 3)
+        xy = p @ self.P[:2].T
+        depth = p @ self.P[2]
+        self.front.set_offsets(xy[depth >= 0])
+        self.back.set_offsets(xy[depth < 0])
+
+
+SAMPLING_METHODS = ("even angles (P)", "spiral (S)", "Fibonacci", "HEALPix", "random")
+
+
+def sample_sphere(
+    method: str, delta_deg: float, rng: np.random.Generator | None = None
+) -> np.ndarray:
+    """Directions on the whole sphere from one of :data:`SAMPLING_METHODS` at spacing ``delta_deg``.
+
+    The even-angle and spiral schemes take the spacing directly; Fibonacci and random
+    use the same number of points as the even-angle grid; HEALPix the nearest
+    ``nside`` with ``12 nside^2`` close to that number.
+
+    Examples
+    --------
+    >>> sample_sphere("Fibonacci", 15.0).shape
+    (188, 3)
+    """
+    from .sampling import (
+        direction_from_angles,
+        even_angles,
+        fibonacci_sphere,
+        healpix_directions,
+        random_sphere,
+    )
+
+    if method not in SAMPLING_METHODS:
+        raise ValueError(f"method must be one of {SAMPLING_METHODS}, got {method!r}")
+    ea = even_angles(delta_deg, theta2=180.0)
+    n = len(ea)
+    if method == "even angles (P)":
+        return direction_from_angles(ea[:, 1], ea[:, 0])
+    if method == "spiral (S)":
+        sp = even_angles(delta_deg, theta2=180.0, method="S")
+        return direction_from_angles(sp[:, 1], sp[:, 0])
+    if method == "Fibonacci":
+        return fibonacci_sphere(n)
+    if method == "HEALPix":
+        return healpix_directions(max(1, int(round(np.sqrt(n / 12.0)))))
+    return random_sphere(n, rng if rng is not None else np.random.default_rng(0))
+
+
+class SamplingPanel:
+    """Sampling explorer: directions of one scheme on the sphere, seen from two sides, with
+    their count, covering radius and Riesz energy. Drawn once, updated in place.
+
+    Examples
+    --------
+    >>> panel = SamplingPanel("Fibonacci", 15.0)
+    >>> panel.update("HEALPix", 10.0)
+    """
+
+    def __init__(self, method: str, delta_deg: float):
+        self.fig = fig = plt.figure(figsize=(10.5, 3.6))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.04, top=0.86, wspace=0.05)
+        ax1, ax2 = fig.add_subplot(1, 3, 1), fig.add_subplot(1, 3, 2)
+        self.views = [SpherePoints(ax1, (30.0, 25.0)), SpherePoints(ax2, (30.0, 89.0))]
+        ax1.set_title("seen from the side")
+        ax2.set_title("seen from the north pole")
+        self.ax_text = ax = fig.add_subplot(1, 3, 3)
+        ax.axis("off")
+        self.text = ax.text(0.02, 0.95, "", va="top", ha="left", fontsize=11, family="monospace")
+        self.title = fig.suptitle("")
+        self.update(method, delta_deg)
+
+    def update(self, method: str, delta_deg: float) -> None:
+        """Show ``method`` at spacing ``delta_deg``."""
+        from .sampling import covering_radius_sphere, riesz_energy
+
+        pts = sample_sphere(method, delta_deg)
+        for v in self.views:
+            v.set_points(pts)
+        cr = covering_radius_sphere(pts, n_probe=3000)
+        energy = riesz_energy(pts) if len(pts) <= 2500 else float("nan")
+        self.title.set_text(f"{method}, spacing {delta_deg:.0f}°")
+        self.text.set_text(
+            f"points            {len(pts):6d}\n"
+            f"4π/δ²             {4 * np.pi / np.deg2rad(delta_deg) ** 2:6.0f}\n"
+            f"covering radius   {cr:6.2f}°\n"
+            f"Riesz 1-energy    {energy:6.4f}\n\n"
+            "covering radius: the largest\n"
+            "angle from any direction to\n"
+            "its nearest sample (lower is\n"
+            "better). Energy near 1 from\n"
+            "below: evenly spread."
+        )
+
+
+# ---- rotation averaging ----------------------------------------------------------------------
+
+MEAN_STYLES = {
+    "chordal L2": ("s", "#1f77b4"),
+    "quaternion L2": ("D", "#2ca02c"),
+    "geodesic L2": ("o", "#d62728"),
+    "geodesic L1": ("*", "#9467bd"),
+}
+
+
+def rotation_cloud(spread_deg: float, outlier_fraction: float, n: int = 40, seed: int = 25):
+    """A reproducible cloud of rotations around a centre, with some uniform outliers.
+
+    Returns ``(center, Rs)``: ``Rs[i] = center exp(w_i)`` with ``w_i`` Gaussian of
+    standard deviation ``spread_deg`` per axis, except a fraction ``outlier_fraction``
+    that is replaced by uniform random rotations.
+
+    Examples
+    --------
+    >>> center, Rs = rotation_cloud(10.0, 0.1)
+    >>> Rs.shape
+    (40, 3, 3)
+    """
+    from .rotations import exp_so3
+    from .sampling import uniform_rotations
+
+    if not 0 <= outlier_fraction <= 1:
+        raise ValueError("outlier_fraction must lie in [0, 1]")
+    if spread_deg < 0:
+        raise ValueError("spread_deg must be non-negative")
+    rng = np.random.default_rng(seed)
+    center = uniform_rotations(1, rng)[0]
+    w = np.deg2rad(spread_deg) * rng.standard_normal((n, 3))
+    Rs = center @ exp_so3(w)
+    k = int(round(outlier_fraction * n))
+    Rs[:k] = uniform_rotations(n, rng)[:k]
+    return center, Rs
+
+
+def four_means(Rs: ArrayLike) -> dict[str, np.ndarray]:
+    """The chordal, quaternion and geodesic L2 means and the geodesic L1 median of ``Rs``."""
+    from .averaging import chordal_l2_mean, geodesic_l1_median, geodesic_l2_mean, quaternion_l2_mean
+    from .rotations import matrix_to_quat, quat_to_matrix
+
+    return {
+        "chordal L2": chordal_l2_mean(Rs),
+        "quaternion L2": quat_to_matrix(quaternion_l2_mean(matrix_to_quat(Rs))),
+        "geodesic L2": geodesic_l2_mean(Rs, max_iter=500),
+        "geodesic L1": geodesic_l1_median(Rs, max_iter=2000),
+    }
+
+
+class AveragingPanel:
+    """A rotation cloud as rotation vectors about its true centre ``C`` (two projections,
+    zoomed on the centre; outliers fall outside), its four means, and each mean's
+    distance from the centre. Drawn once, updated in place.
+
+    Examples
+    --------
+    >>> panel = AveragingPanel(15.0, 0.0)
+    >>> panel.update(15.0, 0.2)
+    """
+
+    def __init__(self, spread_deg: float, outlier_fraction: float):
+        self.fig = fig = plt.figure(figsize=(11.5, 4.0))
+        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.27, top=0.86, wspace=0.35)
+        # two axis-aligned projections: an offset hidden along one viewing direction
+        # shows in the other (a single oblique view can hide a mean's whole error)
+        self.planes = [(0, 1), (0, 2)]
+        t = np.linspace(0, 2 * np.pi, 181)
+        self.points, self.mean_marks = [], []
+        self.axes = [fig.add_subplot(1, 3, 1), fig.add_subplot(1, 3, 2)]
+        for ax, (i, j) in zip(self.axes, self.planes):
+            ax.plot(180 * np.cos(t), 180 * np.sin(t), color="0.6", lw=0.8)
+            ax.axhline(0, color="0.85", lw=0.8)
+            ax.axvline(0, color="0.85", lw=0.8)
+            ax.set_xlabel(f"{'xyz'[i]} component (deg)")
+            ax.set_ylabel(f"{'xyz'[j]} component (deg)")
+            self.points.append(ax.scatter([], [], s=14, color="0.45", lw=0, label="data"))
+            marks = {}
+            for name, (marker, color) in MEAN_STYLES.items():
+                (marks[name],) = ax.plot(
+                    [], [], marker, color=color, ms=11, mec="k", alpha=0.9, label=name
+                )
+            self.mean_marks.append(marks)
+            ax.plot([0], [0], "+", color="k", ms=16, mew=2, label="true centre")
+            ax.set_aspect("equal")
+            ax.grid(False)
+            ax.tick_params(labelsize=8)
+        self.axes[0].set_title("rotation vectors log(Cᵀ Rᵢ), x–y", fontsize=10)
+        self.axes[1].set_title("the same, x–z", fontsize=10)
+        self.axes[0].legend(
+            loc="upper center", bbox_to_anchor=(1.1, -0.2), ncols=6, fontsize=8, frameon=False
+        )
+        self.ax_err = axe = fig.add_subplot(1, 3, 3)
+        names = list(MEAN_STYLES)
+        self.bars = axe.barh(names, np.full(4, 0.011), color=[MEAN_STYLES[k][1] for k in names])
+        self.labels = [axe.text(0, i, "", va="center", fontsize=9) for i in range(4)]
+        axe.set_xscale("log")
+        axe.set_xlim(0.01, 300)
+        axe.set_xlabel("angle from the true centre (deg, log)")
+        axe.invert_yaxis()
+        self.title = fig.suptitle("")
+        self.update(spread_deg, outlier_fraction)
+
+    def update(self, spread_deg: float, outlier_fraction: float) -> None:
+        """Redraw for a new spread (degrees) and outlier fraction."""
+        from .metrics import angular_distance
+        from .rotations import log_so3
+
+        center, Rs = rotation_cloud(spread_deg, outlier_fraction)
+        means = four_means(Rs)
+        v = np.rad2deg(log_so3(center.T @ Rs))
+        for pts, (a, b) in zip(self.points, self.planes):
+            pts.set_offsets(v[:, [a, b]])
+        for i, (name, M) in enumerate(means.items()):
+            m = np.rad2deg(log_so3(center.T @ M))
+            for marks, (a, b) in zip(self.mean_marks, self.planes):
+                marks[name].set_data([m[a]], [m[b]])
+            err = float(np.rad2deg(angular_distance(M, center)))
+            self.bars[i].set_width(max(err, 0.011))
+            self.labels[i].set_position((max(err, 0.011) * 1.15, i))
+            self.labels[i].set_text(f"{err:.2f}°")
+        lim = 2.5 * spread_deg + 2
+        for ax in self.axes:
+            ax.set(xlim=(-lim, lim), ylim=(-lim, lim))
+        k = int(round(outlier_fraction * len(Rs)))
+        self.title.set_text(
+            f"{len(Rs)} rotations, spread {spread_deg:.0f}° per axis, {k} uniform outliers"
+        )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.spatial import cKDTree
 
 from ._checks import as_float_array
 from .rotations import canonical_quat, quat_to_matrix
@@ -335,8 +336,6 @@ def covering_radius_sphere(
     >>> 10 < covering_radius_sphere(healpix_directions(4)) < 12
     True
     """
-    from scipy.spatial import cKDTree
-
     p = _unit_vectors(points)
     probes = fibonacci_sphere(_check_n(n_probe))
     if rng is not None:
@@ -361,12 +360,12 @@ def riesz_energy(points: ArrayLike, s: float = 1.0) -> float:
     if s <= 0:
         raise ValueError("s must be positive")
     n = len(p)
-    d = np.sqrt(np.maximum(2.0 - 2.0 * (p @ p.T), 0.0))
-    iu = np.triu_indices(n, 1)
-    dd = d[iu]
-    if np.any(dd < 1e-12):
+    d2 = np.maximum(2.0 - 2.0 * (p @ p.T), 0.0)  # squared chord lengths
+    np.fill_diagonal(d2, np.inf)
+    if d2.min() < 1e-24:
         return float("inf")
-    return float(np.sum(dd ** (-s)) / (n * n / 2.0))
+    e = 1.0 / np.sqrt(d2) if s == 1.0 else d2 ** (-s / 2.0)
+    return float(e.sum() / 2.0 / (n * n / 2.0))
 
 
 def covering_radius_so3(
@@ -382,8 +381,6 @@ def covering_radius_so3(
     >>> 20 < covering_radius_so3(hopf_grid(1), 2000, np.random.default_rng(0)) < 60
     True
     """
-    from scipy.spatial import cKDTree
-
     from ._checks import check_rotation_matrix
     from .rotations import matrix_to_quat
 

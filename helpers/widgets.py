@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from .plotting import So3Panel
 
-__all__ = ["figure_to_png", "LivePanel", "so3_panel"]
+__all__ = ["figure_to_png", "LivePanel", "so3_panel", "sampling_panel", "averaging_panel"]
 
 
 def figure_to_png(fig: Figure, dpi: float = 80) -> bytes:
@@ -96,3 +96,50 @@ def so3_panel(
         "angle_deg": slider(angle_deg, -360, 360, "angle °"),
     }
     return LivePanel(controls, So3Panel(azimuth_deg, elevation_deg, angle_deg))
+
+
+def sampling_panel(method: str = "even angles (P)", delta_deg: float = 15.0) -> LivePanel:
+    """A method menu and a spacing slider driving :class:`helpers.plotting.SamplingPanel`.
+
+    Examples
+    --------
+    >>> panel = sampling_panel()
+    >>> panel.controls["delta_deg"].value = 10.0
+    """
+    from .plotting import SAMPLING_METHODS, SamplingPanel
+
+    controls = {
+        "method": widgets.Dropdown(
+            options=list(SAMPLING_METHODS), value=method, description="method"
+        ),
+        "delta_deg": widgets.FloatSlider(
+            value=delta_deg, min=5, max=30, step=1, description="spacing °", continuous_update=False
+        ),
+    }
+    return LivePanel(controls, SamplingPanel(method, delta_deg))
+
+
+def averaging_panel(spread_deg: float = 15.0, outlier_fraction: float = 0.0) -> LivePanel:
+    """Spread and outlier sliders driving :class:`helpers.plotting.AveragingPanel`.
+
+    Examples
+    --------
+    >>> panel = averaging_panel()
+    >>> panel.controls["outlier_fraction"].value = 0.2
+    """
+    from .plotting import AveragingPanel
+
+    controls = {
+        "spread_deg": widgets.FloatSlider(
+            value=spread_deg, min=1, max=60, step=1, description="spread °", continuous_update=False
+        ),
+        "outlier_fraction": widgets.FloatSlider(
+            value=outlier_fraction,
+            min=0,
+            max=0.5,
+            step=0.05,
+            description="outliers",
+            continuous_update=False,
+        ),
+    }
+    return LivePanel(controls, AveragingPanel(spread_deg, outlier_fraction))
