@@ -32,6 +32,7 @@ __all__ = [
     "sixd_to_matrix",
     "matrix_to_sixd",
     "rotate_points",
+    "project_to_so3",
     "canonical_quat",
     "rotvec_to_quat",
     "quat_to_rotvec",
@@ -218,6 +219,38 @@ def rotate_points(R: ArrayLike, points: ArrayLike) -> Array:
         flat = points.reshape(-1, 3)
         return (R @ flat.T).T.reshape(points.shape)
     return (R @ points[..., None])[..., 0]
+
+
+def project_to_so3(M: ArrayLike) -> Array:
+    """Nearest rotation (in the Frobenius norm) to each 3x3 matrix.
+
+    With the SVD ``M = U S V^T`` it is ``U diag(1, 1, det(U V^T)) V^T``; the sign on the
+    last singular direction keeps the result a rotation (``det = +1``) rather than a
+    reflection. Useful for matrices read from text files with few digits, or for
+    estimates that are only approximately orthogonal.
+
+    Parameters
+    ----------
+    M : array_like, shape (..., 3, 3)
+
+    Returns
+    -------
+    ndarray, shape (..., 3, 3)
+
+    Examples
+    --------
+    >>> np.round(project_to_so3(np.diag([2.0, 1.0, -0.5])), 12)
+    array([[ 1.,  0.,  0.],
+           [ 0., -1.,  0.],
+           [ 0.,  0., -1.]])
+    """
+    M = as_float_array(M, "M", (3, 3))
+    U, _, Vt = np.linalg.svd(M)
+    d = np.sign(np.linalg.det(U @ Vt))
+    d = np.where(d == 0, 1.0, d)
+    U = U.copy()
+    U[..., :, 2] *= d[..., None]
+    return U @ Vt
 
 
 def _unit_axis(axis: ArrayLike) -> Array:

@@ -61,6 +61,18 @@ def test_rotate_points_single_and_stacked():
     assert rot.rotate_points(R[0], v.reshape(5, 100, 3)).shape == (5, 100, 3)
 
 
+def test_project_to_so3_matches_scipy_and_fixes_rotations():
+    M = R[:100] + 0.2 * RNG.normal(size=(100, 3, 3))
+    P = rot.project_to_so3(M)
+    np.testing.assert_allclose(P, Rotation.from_matrix(M).as_matrix(), atol=1e-10)
+    assert np.all(np.linalg.det(P) > 0)
+    np.testing.assert_allclose(rot.project_to_so3(R[:10]), R[:10], atol=1e-14)
+    # nearer than any of 200 random rotations
+    cand = Rotation.random(200, random_state=3).as_matrix()
+    d_best = np.linalg.norm(P[0] - M[0])
+    assert np.all(np.linalg.norm(cand - M[0], axis=(1, 2)) >= d_best - 1e-12)
+
+
 def test_quat_rotate_equals_two_hamilton_products():
     v = RNG.normal(size=(50, 3))
     p = np.concatenate([np.zeros((50, 1)), v], axis=1)
