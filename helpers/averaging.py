@@ -21,7 +21,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float_array, check_rotation_matrix
-from .rotations import canonical_quat, exp_so3, log_so3
+from .rotations import (
+    canonical_quat,
+    exp_so3,
+    matrix_to_quat,
+    quat_conjugate,
+    quat_multiply,
+    quat_to_rotvec,
+)
 
 __all__ = [
     "chordal_l2_mean",
@@ -137,6 +144,11 @@ def quaternion_l2_mean(
     return canonical_quat(mean)
 
 
+def _tangent_vectors(R: Array, qs: Array) -> Array:
+    """``log(R^T R_i)`` for the rotations with quaternions ``qs``, via ``q_R* q_i``."""
+    return quat_to_rotvec(quat_multiply(quat_conjugate(matrix_to_quat(R)), qs))
+
+
 def geodesic_l2_mean(
     Rs: ArrayLike,
     weights: ArrayLike | None = None,
@@ -180,8 +192,9 @@ def geodesic_l2_mean(
     Rs = _stack(Rs)
     w = _weights(weights, len(Rs))
     R = chordal_l2_mean(Rs, w) if start is None else check_rotation_matrix(start, "start")
+    qs = matrix_to_quat(Rs)  # once: each step then needs only quaternion products
     for it in range(1, max_iter + 1):
-        r = np.einsum("n,ni->i", w, log_so3(R.T @ Rs))
+        r = np.einsum("n,ni->i", w, _tangent_vectors(R, qs))
         R = R @ exp_so3(r)
         step = float(np.linalg.norm(r))
         if step < tol:
@@ -221,8 +234,9 @@ def geodesic_l1_median(
     w = _weights(weights, len(Rs))
     R = geodesic_l2_mean(Rs, w, tol=1e-9, max_iter=200)
     step = np.inf
+    qs = matrix_to_quat(Rs)
     for it in range(1, max_iter + 1):
-        v = log_so3(R.T @ Rs)
+        v = _tangent_vectors(R, qs)
         d = np.linalg.norm(v, axis=-1)
         keep = d > 1e-12
         if not np.any(keep):
