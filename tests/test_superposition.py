@@ -56,3 +56,115 @@ def test_rmsd():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# ---- densities and Bayesian superposition ------------------------------------------------
+
+from scipy import stats  # noqa: E402
+from scipy.optimize import check_grad  # noqa: E402
+
+from helpers.metrics import angular_distance  # noqa: E402
+
+
+def test_matrix_normal_matches_scipy():
+    rng = np.random.default_rng(8)
+    n, p = 5, 3
+    A, B = rng.normal(size=(n, n)), rng.normal(size=(p, p))
+    U, V = A @ A.T + n * np.eye(n), B @ B.T + p * np.eye(p)
+    M = rng.normal(size=(n, p))
+    X = rng.normal(size=(4, n, p))
+    ref = stats.matrix_normal(mean=M, rowcov=U, colcov=V).logpdf(X)
+    np.testing.assert_allclose(sp.matrix_normal_logpdf(X, M, U, V), ref, rtol=1e-12)
+
+
+def test_student_t_matches_scipy():
+    x = np.linspace(-20, 20, 101)
+    for df in (1.0, 3.0, 30.0):
+        np.testing.assert_allclose(
+            sp.student_t_logpdf(x, loc=1.5, scale=2.5, df=df),
+            stats.t.logpdf(x, df, loc=1.5, scale=2.5),
+            rtol=1e-12,
+        )
+
+
+def test_student_t_superposition_ignores_a_flexible_loop():
+    rng = np.random.default_rng(9)
+    Y = rng.normal(scale=8, size=(80, 3))
+    R_true = uniform_rotations(1, rng)[0]
+    X = Y @ R_true.T + 0.1 * rng.normal(size=Y.shape)
+    X[60:] += rng.normal(scale=6, size=(20, 3))  # a loop that moved
+    R_ls, _ = sp.kabsch(X, Y)
+    R_t, _, w = sp.student_t_superposition(X, Y)
+    assert angular_distance(R_t, R_true) < 0.2 * angular_distance(R_ls, R_true)
+    assert w[60:].mean() < 0.1 * w[:60].mean()
+
+
+def _ensemble(seed=0, n=60, N=5, loop=slice(25, 35)):
+    rng = np.random.default_rng(seed)
+    M = np.cumsum(rng.normal(size=(n, 3)) * 2.2, axis=0)
+    M -= M.mean(0)
+    sig = np.full(n, 0.3)
+    sig[loop] = 4.0
+    Rs = uniform_rotations(N, rng)
+    ts = rng.normal(scale=10, size=(N, 3))
+    Xs = np.stack(
+        [(M + sig[:, None] * rng.normal(size=M.shape)) @ Rs[i].T + ts[i] for i in range(N)]
+    )
+    return Xs, Rs, ts, sig
+
+
+def test_map_superposition_recovers_poses_better_than_least_squares():
+    Xs, Rs, ts, sig = _ensemble()
+    res = sp.map_superposition(Xs)
+    assert res.converged
+    rel_true = Rs @ Rs[0].T
+    rel_map = res.rotations @ res.rotations[0].T
+    rel_ls = np.stack([sp.kabsch(Xs[i], Xs[0])[0] for i in range(len(Xs))])
+    err_map = np.rad2deg(angular_distance(rel_map, rel_true)).max()
+    err_ls = np.rad2deg(angular_distance(rel_ls, rel_true)).max()
+    assert err_map < 0.5 * err_ls
+    # the fitted model reproduces the rigid core of every structure
+    fit = np.einsum("nij,kj->nki", res.rotations, res.mean) + res.translations[:, None, :]
+    core = sig < 1
+    assert np.sqrt(np.mean((fit[:, core] - Xs[:, core]) ** 2)) < 0.6
+    assert res.scales[~core].mean() > 5 * res.scales[core].mean()
+
+
+def test_map_objective_gradient_is_exact():
+    Xs, *_ = _ensemble(n=15, N=3)
+    A = Xs - Xs.mean(1, keepdims=True)
+    for scale_params, bond in [((1.0, 0.05), None), ((1.0,), 3.8)]:
+        f, _ = sp._superposition_objective(A, 1.0, 3.0, 1.0, scale_params, bond, 10.0)
+        theta = np.concatenate(
+            [A[0].ravel(), np.full(15, -0.5), np.tile([0.9, 0.1, -0.2, 0.3, 0.5, -0.2, 0.1], 2)]
+        )
+        err = check_grad(lambda x: f(x)[0], lambda x: f(x)[1], theta)
+        assert err < 1e-5 * np.linalg.norm(f(theta)[1])
+
+
+def test_halfnormal_scale_prior_collapses_but_invgamma_does_not():
+    Xs, *_ = _ensemble(N=4)
+    short = sp.map_superposition(Xs, scale_prior="halfnormal", max_iter=300)
+    long = sp.map_superposition(Xs, scale_prior="halfnormal", max_iter=3000)
+    assert long.log_posterior > short.log_posterior and long.scales.min() < 0.5 * short.scales.min()
+    good = sp.map_superposition(Xs)
+    assert good.converged and good.scales.min() > 0.05
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: sp.matrix_normal_logpdf(
+                np.zeros((2, 3)), np.zeros((2, 3)), -np.eye(2), np.eye(3)
+            ),
+            "positive definite",
+        ),
+        (lambda: sp.student_t_logpdf(0.0, scale=0.0), "scale must be positive"),
+        (lambda: sp.map_superposition(np.zeros((1, 5, 3))), "N >= 2"),
+        (lambda: sp.map_superposition(np.zeros((2, 5, 3)), scale_prior="flat"), "scale_prior"),
+    ],
+)
+def test_bad_density_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -1,0 +1,158 @@
+"""Conjugate posteriors for pixel denoising: Gaussian-Gaussian and Poisson-Gamma.
+
+A blind-spot denoiser (Huang et al. 2021, after Laine et al. 2019) predicts, from a
+pixel's neighbourhood, a *prior* for the clean value; the noisy pixel is the
+*likelihood*; the denoised pixel is the *posterior mean*. With conjugate pairs all three
+steps are closed-form. Everything here is elementwise and broadcasts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import gammaln
+
+from ._checks import as_float_array
+
+__all__ = [
+    "gaussian_posterior",
+    "gaussian_marginal_nll",
+    "poisson_gamma_posterior",
+    "poisson_gamma_posterior_mean",
+    "negative_binomial_nll",
+    "gamma_prior_from_mean_var",
+]
+
+Array = NDArray[np.float64]
+
+
+def _positive(x: ArrayLike, name: str) -> Array:
+    x = as_float_array(x, name)
+    if np.any(x <= 0):
+        raise ValueError(f"{name} must be positive")
+    return x
+
+
+def gaussian_posterior(
+    y: ArrayLike, prior_mean: ArrayLike, prior_var: ArrayLike, noise_var: ArrayLike
+) -> tuple[Array, Array]:
+    """Posterior of a clean value ``x`` with prior ``N(prior_mean, prior_var)`` after ``y ~ N(x, noise_var)``.
+
+    ``mean = (prior_var y + noise_var prior_mean) / (prior_var + noise_var)``,
+    ``var = prior_var noise_var / (prior_var + noise_var)``: a precision-weighted average.
+
+    Examples
+    --------
+    >>> gaussian_posterior(2.0, 0.0, 1.0, 1.0)
+    (array(1.), array(0.5))
+    """
+    y = as_float_array(y, "y")
+    m = as_float_array(prior_mean, "prior_mean")
+    v = _positive(prior_var, "prior_var")
+    s = _positive(noise_var, "noise_var")
+    return (v * y + s * m) / (v + s), v * s / (v + s)
+
+
+def gaussian_marginal_nll(
+    y: ArrayLike, prior_mean: ArrayLike, prior_var: ArrayLike, noise_var: ArrayLike
+) -> Array:
+    """``-log p(y)`` with ``x`` integrated out: ``y ~ N(prior_mean, prior_var + noise_var)``.
+
+    This is the self-supervised training loss of the Bayesian blind-spot denoiser: it
+    needs only the noisy image.
+
+    Examples
+    --------
+    >>> round(float(gaussian_marginal_nll(0.0, 0.0, 0.5, 0.5)), 6)   # 0.5 log(2 pi)
+    0.918939
+    """
+    y = as_float_array(y, "y")
+    m = as_float_array(prior_mean, "prior_mean")
+    total = _positive(prior_var, "prior_var") + _positive(noise_var, "noise_var")
+    return 0.5 * (np.log(2 * np.pi * total) + (y - m) ** 2 / total)
+
+
+def poisson_gamma_posterior(
+    alpha: ArrayLike, beta: ArrayLike, counts: ArrayLike, exposure: ArrayLike = 1.0
+) -> tuple[Array, Array]:
+    """Gamma posterior of a rate ``lam`` after Poisson counts.
+
+    Prior ``lam ~ Gamma(alpha, beta)`` (shape, rate; density ``∝ lam^(alpha-1) e^(-beta lam)``),
+    likelihood ``counts ~ Poisson(exposure * lam)``; posterior
+    ``Gamma(alpha + counts, beta + exposure)``.
+
+    Returns
+    -------
+    alpha_post, beta_post : ndarray
+
+    Examples
+    --------
+    >>> poisson_gamma_posterior(2.0, 1.0, 3)
+    (array(5.), array(2.))
+    """
+    a = _positive(alpha, "alpha")
+    b = _positive(beta, "beta")
+    y = as_float_array(counts, "counts")
+    d = _positive(exposure, "exposure")
+    if np.any(y < 0) or np.any(y != np.round(y)):
+        raise ValueError("counts must be non-negative integers")
+    return a + y, b + d
+
+
+def poisson_gamma_posterior_mean(
+    alpha: ArrayLike, beta: ArrayLike, counts: ArrayLike, exposure: ArrayLike = 1.0
+) -> Array:
+    """Posterior mean ``(alpha + counts) / (beta + exposure)`` of the rate.
+
+    It equals ``w (counts / exposure) + (1 - w) (alpha / beta)`` with
+    ``w = exposure / (beta + exposure)``: the raw estimate shrunk toward the prior mean.
+
+    Examples
+    --------
+    >>> float(poisson_gamma_posterior_mean(2.0, 1.0, 3))
+    2.5
+    """
+    a, b = poisson_gamma_posterior(alpha, beta, counts, exposure)
+    return a / b
+
+
+def negative_binomial_nll(
+    counts: ArrayLike, alpha: ArrayLike, beta: ArrayLike, exposure: ArrayLike = 1.0
+) -> Array:
+    """``-log P(counts)`` with the Gamma rate integrated out: a negative binomial.
+
+    ``P(y) = Gamma(y + alpha) / (Gamma(alpha) y!) (beta/(beta+d))^alpha (d/(beta+d))^y``,
+    the Poisson-Gamma analogue of :func:`gaussian_marginal_nll`.
+
+    Examples
+    --------
+    >>> round(float(negative_binomial_nll(0, 1.0, 1.0)), 6)   # P(0) = 1/2
+    0.693147
+    """
+    a = _positive(alpha, "alpha")
+    b = _positive(beta, "beta")
+    d = _positive(exposure, "exposure")
+    y = as_float_array(counts, "counts")
+    if np.any(y < 0):
+        raise ValueError("counts must be non-negative")
+    logp = (
+        gammaln(y + a)
+        - gammaln(a)
+        - gammaln(y + 1)
+        + a * np.log(b / (b + d))
+        + y * np.log(d / (b + d))
+    )
+    return -logp
+
+
+def gamma_prior_from_mean_var(mean: ArrayLike, var: ArrayLike) -> tuple[Array, Array]:
+    """Shape and rate of the Gamma distribution with the given mean and variance.
+
+    Examples
+    --------
+    >>> gamma_prior_from_mean_var(2.0, 2.0)
+    (array(2.), array(1.))
+    """
+    m = _positive(mean, "mean")
+    v = _positive(var, "var")
+    return m * m / v, m / v
