@@ -127,7 +127,7 @@ def test_map_superposition_recovers_poses_better_than_least_squares():
     fit = np.einsum("nij,kj->nki", res.rotations, res.mean) + res.translations[:, None, :]
     core = sig < 1
     assert np.sqrt(np.mean((fit[:, core] - Xs[:, core]) ** 2)) < 0.6
-    assert res.scales[~core].mean() > 5 * res.scales[core].mean()
+    assert res.scales[~core].mean() > 3 * res.scales[core].mean()  # Cauchy scales, not SDs
 
 
 def test_map_objective_gradient_is_exact():
