@@ -15,7 +15,15 @@ from matplotlib.figure import Figure
 
 from .plotting import So3Panel
 
-__all__ = ["figure_to_png", "LivePanel", "so3_panel", "sampling_panel", "averaging_panel"]
+__all__ = [
+    "figure_to_png",
+    "LivePanel",
+    "so3_panel",
+    "sampling_panel",
+    "averaging_panel",
+    "superposition_panel",
+    "denoising_panel",
+]
 
 
 def figure_to_png(fig: Figure, dpi: float = 80) -> bytes:
@@ -143,3 +151,62 @@ def averaging_panel(spread_deg: float = 15.0, outlier_fraction: float = 0.0) -> 
         ),
     }
     return LivePanel(controls, AveragingPanel(spread_deg, outlier_fraction))
+
+
+def superposition_panel(loop_sd: float = 4.0, outlier_fraction: float = 0.1) -> LivePanel:
+    """Loop-disorder and outlier sliders driving :class:`helpers.plotting.SuperpositionPanel`.
+
+    Examples
+    --------
+    >>> panel = superposition_panel()
+    >>> panel.controls["loop_sd"].value = 8.0
+    """
+    from .plotting import SuperpositionPanel
+
+    controls = {
+        "loop_sd": widgets.FloatSlider(
+            value=loop_sd, min=0, max=10, step=0.5, description="loop Å", continuous_update=False
+        ),
+        "outlier_fraction": widgets.FloatSlider(
+            value=outlier_fraction,
+            min=0,
+            max=0.3,
+            step=0.02,
+            description="outliers",
+            continuous_update=False,
+        ),
+    }
+    return LivePanel(controls, SuperpositionPanel(loop_sd, outlier_fraction))
+
+
+def denoising_panel(dose: float = 2.0, strength: float = 4.0) -> LivePanel:
+    """Dose and prior-strength sliders driving :class:`helpers.plotting.DenoisingPanel`.
+
+    Examples
+    --------
+    >>> panel = denoising_panel()
+    >>> panel.controls["dose"].value = 10.0
+    """
+    from .plotting import DenoisingPanel
+
+    controls = {
+        "dose": widgets.FloatLogSlider(
+            value=dose,
+            base=10,
+            min=-0.7,
+            max=2,
+            step=0.1,
+            description="dose e⁻/px",
+            continuous_update=False,
+        ),
+        "strength": widgets.FloatLogSlider(
+            value=strength,
+            base=10,
+            min=-1,
+            max=2,
+            step=0.1,
+            description="prior k",
+            continuous_update=False,
+        ),
+    }
+    return LivePanel(controls, DenoisingPanel(dose, strength))

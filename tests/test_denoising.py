@@ -73,3 +73,28 @@ def test_broadcasting_over_images():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_blind_spot_prior_never_sees_the_pixel_itself():
+    rng = np.random.default_rng(1)
+    counts = rng.poisson(5.0, size=(20, 20)).astype(float)
+    a, b = dn.blind_spot_prior(counts, exposure=2.0, strength=3.0)
+    bumped = counts.copy()
+    bumped[10, 10] += 100
+    a2, _ = dn.blind_spot_prior(bumped, exposure=2.0, strength=3.0)
+    assert a2[10, 10] == a[10, 10]  # its own count does not enter its prior
+    assert a2[9, 10] > a[9, 10]  # but it enters its neighbours'
+    np.testing.assert_allclose(
+        a[10, 10] / b[10, 10], np.mean(np.delete(counts[9:12, 9:12].ravel(), 4)) / 2.0
+    )
+
+
+def test_toy_micrograph_and_denoising_beats_raw_counts():
+    rng = np.random.default_rng(2)
+    lam = dn.toy_micrograph(96, 10, rng)
+    assert lam.shape == (96, 96) and lam.min() > 0.3 and lam.max() <= 1.0
+    d = 3.0
+    counts = rng.poisson(d * lam)
+    a, b = dn.blind_spot_prior(counts, d, 4.0)
+    den = dn.poisson_gamma_posterior_mean(a, b, counts, d)
+    assert np.mean((den - lam) ** 2) < 0.5 * np.mean((counts / d - lam) ** 2)
