@@ -55,6 +55,7 @@ lab: venv
 bench: venv
 	$(PY) benchmarks/bench_rotations.py
 	$(PY) benchmarks/bench_averaging_sampling.py
+	$(PY) benchmarks/bench_superposition.py
 	$(PY) benchmarks/bench_widgets.py
 	$(PY) benchmarks/time_notebooks.py
 
