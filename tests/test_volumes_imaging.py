@@ -1,0 +1,159 @@
+import numpy as np
+import pytest
+from scipy import stats
+
+from helpers import imaging as im
+from helpers import volumes as vo
+from helpers.sampling import uniform_rotations
+
+
+@pytest.fixture(scope="module")
+def toy_map():
+    return vo.gaussian_atoms_map(vo.toy_protein(), 40, 1.5, sigma=2.5)
+
+
+# ---- volumes -----------------------------------------------------------------------------
+
+
+def test_gaussian_map_centroid_and_separable_evaluation():
+    coords = np.array([[3.0, -1.5, 2.0], [-2.0, 1.0, 0.5]])
+    vol = vo.gaussian_atoms_map(coords, 32, 0.5, sigma=1.0)
+    g = vo.grid_coordinates(32, 0.5)
+    Z, Y, X = np.meshgrid(g, g, g, indexing="ij")
+    direct = sum(np.exp(-0.5 * ((X - x) ** 2 + (Y - y) ** 2 + (Z - z) ** 2)) for x, y, z in coords)
+    np.testing.assert_allclose(vol, direct, atol=1e-12)
+    com = np.array([np.sum(X * vol), np.sum(Y * vol), np.sum(Z * vol)]) / vol.sum()
+    np.testing.assert_allclose(com, coords.mean(0), atol=1e-3)
+
+
+def test_toy_protein_is_deterministic_and_not_symmetric():
+    a, b = vo.toy_protein(), vo.toy_protein()
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(a.mean(0), 0, atol=1e-12)
+    ev = np.linalg.eigvalsh(np.cov(a.T))
+    assert np.min(np.diff(ev)) > 0.1 * ev.max()  # three distinct principal axes
+
+
+def test_rotate_volume_inverse_and_agrees_with_points(toy_map):
+    R = uniform_rotations(1, np.random.default_rng(1))[0]
+    back = vo.rotate_volume(vo.rotate_volume(toy_map, R, order=3), R.T, order=3)
+    assert np.linalg.norm(back - toy_map) / np.linalg.norm(toy_map) < 0.02
+    # rotating the map = building it from rotated atoms
+    direct = vo.gaussian_atoms_map(vo.toy_protein() @ R.T, 40, 1.5, sigma=2.5)
+    rot = vo.rotate_volume(toy_map, R, order=3)
+    assert np.linalg.norm(rot - direct) / np.linalg.norm(direct) < 0.02
+    shifted = vo.rotate_volume(toy_map, np.eye(3), shift=[3.0, 0.0, 0.0], voxel_size=1.5)
+    np.testing.assert_allclose(shifted[:, :, 2:], toy_map[:, :, :-2], atol=1e-12)
+
+
+def test_mrc_round_trip(tmp_path, toy_map):
+    path = tmp_path / "toy.mrc"
+    vo.write_mrc(path, toy_map, 1.5, origin=[10.0, -5.0, 2.5])
+    vol, vs, origin = vo.read_mrc(path)
+    np.testing.assert_allclose(vol, toy_map, rtol=1e-6, atol=1e-6 * toy_map.max())  # stored as float32
+    assert vs == pytest.approx(1.5)
+    np.testing.assert_allclose(origin, [10.0, -5.0, 2.5])
+
+
+# ---- imaging -----------------------------------------------------------------------------
+
+
+def test_wavelength_formula():
+    h, m, e, c = 6.62607015e-34, 9.1093837015e-31, 1.602176634e-19, 299792458.0
+    for V, expected in [(200e3, 0.02508), (300e3, 0.01969)]:
+        lam = h / np.sqrt(2 * m * e * V * (1 + e * V / (2 * m * c * c))) * 1e10
+        assert im.electron_wavelength(V) == pytest.approx(lam, rel=1e-12)
+        assert im.electron_wavelength(V) == pytest.approx(expected, abs=1e-5)
+
+
+def test_ctf_zeros_at_multiples_of_pi():
+    k = np.linspace(0.001, 0.4, 200001)
+    chi = im.ctf_phase(k, 20000.0, 300.0, 2.7, 0.07)
+    c = im.ctf(k, 20000.0, 300.0, 2.7, 0.07)
+    np.testing.assert_allclose(c, -np.sin(chi), atol=1e-15)
+    zeros = k[1:][np.sign(c[1:]) != np.sign(c[:-1])]
+    n_pi = chi[1:][np.sign(c[1:]) != np.sign(c[:-1])] / np.pi
+    np.testing.assert_allclose(n_pi, np.round(n_pi), atol=1e-3)
+    assert len(zeros) > 10
+    assert im.ctf(0.0, 20000.0, amplitude_contrast=0.07) == pytest.approx(-0.07)
+    # astigmatism: defocus varies with azimuth
+    a = im.ctf_phase(0.1, 20000.0, angles=0.0, astigmatism=1000.0)
+    b = im.ctf_phase(0.1, 20000.0, angles=np.pi / 2, astigmatism=1000.0)
+    assert a > b
+    env = im.ctf(0.2, 20000.0, b_factor=100.0) / im.ctf(0.2, 20000.0)
+    assert env == pytest.approx(np.exp(-100 * 0.04 / 4))
+
+
+def test_projection_slice_theorem(toy_map):
+    for R in uniform_rotations(3, np.random.default_rng(2)):
+        real = im.project(toy_map, R, order=3)
+        fourier = im.fourier_slice(toy_map, R)
+        assert np.linalg.norm(real - fourier) / np.linalg.norm(real) < 0.025
+    np.testing.assert_allclose(im.project(toy_map, np.eye(3)), toy_map.sum(axis=0), atol=1e-10)
+
+
+def test_fsc_identical_and_independent():
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(32, 32, 32))
+    _, same, _ = im.fsc(a, 3 * a)
+    np.testing.assert_allclose(same, 1.0, atol=1e-12)
+    _, indep, counts = im.fsc(a, rng.normal(size=a.shape))
+    # for independent noise each shell's FSC is ~ N(0, 1/n_shell); allow 4 sigma
+    assert np.all(np.abs(indep[1:]) < 4 / np.sqrt(counts[1:]))
+    assert im.halfbit_threshold(1e12) == pytest.approx(0.1716, abs=1e-4)
+
+
+def test_add_noise_achieves_snr():
+    rng = np.random.default_rng(4)
+    img = rng.normal(size=(128, 128))
+    for snr in (0.01, 0.1, 1.0):
+        noisy = im.add_noise(img, snr, np.random.default_rng(5))
+        measured = np.var(img) / np.var(noisy - img)
+        assert measured == pytest.approx(snr, rel=0.03)
+
+
+def test_downsample_keeps_low_frequencies(toy_map):
+    small = im.downsample(toy_map, 20)
+    assert small.shape == (20, 20, 20)
+    assert small.mean() == pytest.approx(toy_map.mean(), rel=1e-10)
+    # the low-frequency Fourier coefficients agree (up to the size normalisation)
+    F_big = np.fft.fftshift(np.fft.fftn(np.fft.ifftshift(toy_map)))[15:25, 15:25, 15:25]
+    F_small = (
+        np.fft.fftshift(np.fft.fftn(np.fft.ifftshift(small)))[5:15, 5:15, 5:15] * (40 / 20) ** 3
+    )
+    np.testing.assert_allclose(F_small, F_big, atol=1e-8 * np.abs(F_big).max())
+
+
+def test_resolution_at_interpolates():
+    f = np.array([0.0, 0.1, 0.2, 0.3])
+    v = np.array([1.0, 0.9, 0.1, 0.0])
+    assert im.resolution_at(f, v, 0.5) == pytest.approx(1 / 0.15)
+    assert im.resolution_at(f, np.ones(4), 0.143) == pytest.approx(1 / 0.3)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: im.electron_wavelength(-1.0), "positive"),
+        (lambda: im.ctf(0.1, 1e4, amplitude_contrast=1.5), "amplitude_contrast"),
+        (lambda: im.ctf_phase(0.1, 1e4, astigmatism=100.0), "angles"),
+        (lambda: im.project(np.zeros((4, 4)), np.eye(3)), "3-D"),
+        (lambda: im.fourier_slice(np.zeros((4, 4, 6)), np.eye(3)), "cubic"),
+        (lambda: im.add_noise(np.ones(4), 0.0, np.random.default_rng(0)), "snr"),
+        (lambda: im.fsc(np.ones((4, 4)), np.ones((5, 5))), "equal"),
+        (lambda: im.downsample(np.ones((8, 8)), 9), "new_size"),
+        (lambda: vo.gaussian_atoms_map([[0, 0, 0]], 8, 0.0), "positive"),
+        (lambda: vo.rotate_volume(np.zeros((4, 4)), np.eye(3)), "3-D"),
+    ],
+)
+def test_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_noise_fsc_is_unbiased_in_distribution():
+    rng = np.random.default_rng(6)
+    vals = np.concatenate(
+        [im.fsc(rng.normal(size=(24, 24)), rng.normal(size=(24, 24)))[1][3:] for _ in range(20)]
+    )
+    assert abs(stats.ttest_1samp(vals, 0.0).statistic) < 4
