@@ -22,6 +22,8 @@ __all__ = [
     "frequency_grid",
     "project",
     "fourier_slice",
+    "fourier_slices",
+    "reconstruct_fourier",
     "add_noise",
     "fsc",
     "halfbit_threshold",
@@ -365,3 +367,117 @@ def downsample(x: ArrayLike, new_size: int) -> Array:
     crop = F[tuple(slice(s, s + new_size) for _ in range(a.ndim))]
     out = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(crop))).real
     return out * (new_size / n) ** a.ndim
+
+
+def _padded_transform(v: Array, pad: int) -> tuple[Array, int, int]:
+    n = v.shape[0]
+    N = n * pad
+    big = np.zeros((N, N, N))
+    s = N // 2 - n // 2
+    big[s : s + n, s : s + n, s : s + n] = v
+    x = (np.arange(N) - N // 2) / N
+    apod = np.sinc(x) ** 2
+    big /= apod[:, None, None] * apod[None, :, None] * apod[None, None, :]
+    return _centered_fft(big), N, s
+
+
+def fourier_slices(
+    vol: ArrayLike, Rs: ArrayLike, pad: int = 2, ctfs: ArrayLike | None = None
+) -> Array:
+    """Projections of one map in many orientations, by the Fourier-slice theorem, batched.
+
+    As :func:`fourier_slice` for every rotation in ``Rs`` (shape ``(m, 3, 3)``), with the
+    map transformed once. If ``ctfs`` (shape ``(m, N, N)`` on the padded ``N = pad n``
+    centred grid, or broadcastable) is given, each slice is multiplied by it before the
+    inverse transform: the CTF-modulated projection.
+
+    Returns
+    -------
+    ndarray, shape (m, n, n)
+
+    Examples
+    --------
+    >>> vol = np.zeros((8, 8, 8)); vol[4, 4, 4] = 1.0
+    >>> fourier_slices(vol, np.stack([np.eye(3)] * 2)).shape
+    (2, 8, 8)
+    """
+    v = as_float_array(vol, "vol")
+    if v.ndim != 3 or len(set(v.shape)) != 1:
+        raise ValueError(f"vol must be a cubic 3-D map, got shape {v.shape}")
+    Rs = check_rotation_matrix(Rs, "Rs")
+    if Rs.ndim != 3:
+        raise ValueError("Rs must have shape (m, 3, 3)")
+    n = v.shape[0]
+    F, N, s = _padded_transform(v, pad)
+    k = np.arange(N) - N // 2
+    ky, kx = np.meshgrid(k, k, indexing="ij")
+    plane = np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3).astype(float)
+    rot = np.einsum("pi,mij->mpj", plane, Rs)  # R^T applied to each plane point
+    idx = np.stack([rot[..., 2], rot[..., 1], rot[..., 0]]) + N // 2
+    sl = ndimage.map_coordinates(
+        F.real, idx, order=1, mode="constant"
+    ) + 1j * ndimage.map_coordinates(F.imag, idx, order=1, mode="constant")
+    sl = sl.reshape(len(Rs), N, N)
+    if ctfs is not None:
+        sl = sl * np.asarray(ctfs, float)
+    img = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(sl, axes=(-2, -1))), axes=(-2, -1)).real
+    return img[:, s : s + n, s : s + n]
+
+
+def reconstruct_fourier(images: ArrayLike, Rs: ArrayLike, pad: int = 2) -> Array:
+    """Reconstruct a map from projections with known orientations (direct Fourier inversion).
+
+    Each image is padded, transformed, and its values are added to the 3-D transform at
+    the rotated central-plane positions with trilinear weights; the sum is divided by the
+    accumulated weights (plus 1 to stabilise unsampled voxels), inverse transformed and
+    cropped. The inverse of :func:`fourier_slices` for dense, noise-free data.
+
+    Parameters
+    ----------
+    images : array_like, shape (m, n, n)
+    Rs : array_like, shape (m, 3, 3)
+
+    Returns
+    -------
+    ndarray, shape (n, n, n)
+    """
+    imgs = as_float_array(images, "images")
+    Rs = check_rotation_matrix(Rs, "Rs")
+    if imgs.ndim != 3 or imgs.shape[1] != imgs.shape[2] or Rs.shape != (len(imgs), 3, 3):
+        raise ValueError("images must have shape (m, n, n) and Rs (m, 3, 3)")
+    m, n, _ = imgs.shape
+    N = n * pad
+    s = N // 2 - n // 2
+    big = np.zeros((m, N, N))
+    big[:, s : s + n, s : s + n] = imgs
+    F2 = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(big, axes=(-2, -1))), axes=(-2, -1))
+    k = np.arange(N) - N // 2
+    ky, kx = np.meshgrid(k, k, indexing="ij")
+    plane = np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3).astype(float)
+    pos = np.einsum("pi,mij->mpj", plane, Rs).reshape(-1, 3)[:, ::-1] + N // 2  # [z, y, x]
+    vals = F2.reshape(-1)
+    acc = np.zeros(N**3, complex)
+    wacc = np.zeros(N**3)
+    base = np.floor(pos).astype(int)
+    frac = pos - base
+    for dz in (0, 1):
+        for dy in (0, 1):
+            for dx in (0, 1):
+                w = (
+                    (frac[:, 0] if dz else 1 - frac[:, 0])
+                    * (frac[:, 1] if dy else 1 - frac[:, 1])
+                    * (frac[:, 2] if dx else 1 - frac[:, 2])
+                )
+                ix = base + np.array([dz, dy, dx])
+                ok = np.all((ix >= 0) & (ix < N), axis=1)
+                flat = np.ravel_multi_index(ix[ok].T, (N, N, N))
+                acc += np.bincount(flat, w[ok] * vals[ok].real, N**3) + 1j * np.bincount(
+                    flat, w[ok] * vals[ok].imag, N**3
+                )
+                wacc += np.bincount(flat, w[ok], N**3)
+    F3 = (acc / (wacc + 1.0)).reshape(N, N, N)
+    vol = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F3))).real
+    x = (np.arange(N) - N // 2) / N
+    apod = np.sinc(x) ** 2  # undo the interpolation's apodization
+    vol /= apod[:, None, None] * apod[None, :, None] * apod[None, None, :]
+    return vol[s : s + n, s : s + n, s : s + n]
