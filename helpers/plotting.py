@@ -35,6 +35,7 @@ __all__ = [
     "flexible_pair",
     "SuperpositionPanel",
     "DenoisingPanel",
+    "PoseScorePanel",
 ]
 
 AXIS_COLORS = ("#d62728", "#2ca02c", "#1f77b4")  # x red, y green, z blue
@@ -808,3 +809,108 @@ class DenoisingPanel:
         self.axes[0].set_title(f"counts / dose (RMSE {rmse_raw:.3f})", fontsize=10)
         self.axes[1].set_title(f"posterior mean (RMSE {rmse_den:.3f})", fontsize=10)
         self.title.set_text(f"dose {dose:.1f} e⁻/pixel, prior strength {strength:.1f}")
+
+
+# ---- pose search -------------------------------------------------------------------------------
+
+
+class PoseScorePanel:
+    """Scores of every rotation of a Hopf grid against one noisy image, at band limit ``L``.
+
+    Left: the image low-pass filtered to ``|k| <= L``. Right: the viewing directions of
+    the grid, each coloured by its best score over in-plane angles, and the true
+    direction. Projections of the grid are computed once; updates only re-score.
+
+    Examples
+    --------
+    >>> panel = PoseScorePanel(4.0, 0.5)
+    >>> panel.update(10.0, 0.1)
+    """
+
+    def __init__(self, L: float, snr: float, level: int = 1):
+        from .imaging import fourier_slice, fourier_slices
+        from .posesearch import band_limit_mask
+        from .sampling import hopf_grid
+        from .volumes import gaussian_atoms_map, toy_protein
+
+        self.vol = gaussian_atoms_map(toy_protein(), 24, 2.5, sigma=2.5)
+        # transpose the Hopf grid so that its viewing directions R^T e_z are the HEALPix
+        # directions (each with 6 * 2**level in-plane angles)
+        self.grid = np.swapaxes(hopf_grid(level), -1, -2)
+        self.slices = fourier_slices(self.vol, self.grid)
+        rng = np.random.default_rng(4)
+        from .sampling import uniform_rotations
+
+        self.R_true = uniform_rotations(1, rng)[0]
+        self.clean = fourier_slice(self.vol, self.R_true)
+        self.noise = rng.standard_normal(self.clean.shape)
+        self._mask = band_limit_mask
+        dirs = np.einsum("nji,j->ni", self.grid, np.array([0.0, 0.0, 1.0]))  # R^T e_z
+        keys = np.round(dirs, 6)
+        _, self.dir_index, self.dir_inverse = np.unique(
+            keys, axis=0, return_index=True, return_inverse=True
+        )
+        self.dirs = dirs[self.dir_index]
+        self.fig = fig = plt.figure(figsize=(10, 4))
+        fig.subplots_adjust(left=0.02, right=0.92, bottom=0.05, top=0.85, wspace=0.15)
+        self.ax_img = fig.add_subplot(1, 2, 1)
+        self.img = self.ax_img.imshow(self.clean, cmap="gray", interpolation="nearest")
+        self.ax_img.set(xticks=[], yticks=[])
+        self.ax_img.grid(False)
+        ax = fig.add_subplot(1, 2, 2)
+        self.P = view_basis(30.0, 25.0)
+        t = np.linspace(0, 2 * np.pi, 181)
+        ax.plot(np.cos(t), np.sin(t), color="0.6", lw=0.8)
+        xy = self.dirs @ self.P[:2].T
+        front = self.dirs @ self.P[2] >= 0
+        self.sc = ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            c=np.zeros(len(xy)),
+            s=np.where(front, 60, 25),
+            cmap="viridis",
+            edgecolors="k",
+            linewidths=0.3,
+        )
+        d_true = self.R_true.T @ np.array([0.0, 0.0, 1.0])
+        x, y = self.P[:2] @ d_true
+        ax.plot(x, y, "r*", ms=16, mec="k", label="true viewing direction")
+        (self.best,) = ax.plot(
+            [], [], "o", mfc="none", mec="r", ms=16, mew=2, label="best-scoring grid direction"
+        )
+        ax.set(aspect="equal", xlim=(-1.1, 1.1), ylim=(-1.1, 1.1), xticks=[], yticks=[])
+        ax.grid(False)
+        for s in ax.spines.values():
+            s.set_visible(False)
+        ax.legend(loc="lower left", fontsize=8, frameon=False, bbox_to_anchor=(-0.05, -0.05))
+        self.sc.set_clim(0, 1)
+        self.cbar = fig.colorbar(
+            self.sc, ax=ax, shrink=0.8, label="rank of the best in-plane score (1 = best)"
+        )
+        self.ax_dir = ax
+        self.title = fig.suptitle("")
+        self.update(L, snr)
+
+    def update(self, L: float, snr: float) -> None:
+        """Re-score the grid at band limit ``L`` (Fourier pixels) for an image at ``snr``."""
+        from .metrics import angular_distance
+        from .posesearch import score_poses
+
+        noisy = self.clean + np.sqrt(np.var(self.clean) / snr) * self.noise
+        F = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(noisy)))
+        low = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(F * self._mask(len(noisy), L)))).real
+        self.img.set_data(low)
+        self.img.set_clim(low.min(), low.max())
+        scores, _ = score_poses(noisy, self.slices, L, shifts=False)
+        per_dir = np.full(len(self.dirs), -np.inf)
+        np.maximum.at(per_dir, self.dir_inverse.ravel(), scores)
+        ranks = np.argsort(np.argsort(per_dir)) / (len(per_dir) - 1)
+        self.sc.set_array(ranks)
+        i = int(np.argmax(scores))
+        x, y = self.P[:2] @ self.dirs[self.dir_inverse.ravel()[i]]
+        self.best.set_data([x], [y])
+        err = float(np.rad2deg(angular_distance(self.grid[i], self.R_true)))
+        self.ax_img.set_title(f"image at SNR {snr:g}, low-passed to |k| ≤ {L:.0f} px", fontsize=10)
+        self.title.set_text(
+            f"{len(self.grid)} grid rotations scored; best is {err:.0f}° from the truth"
+        )

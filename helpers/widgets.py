@@ -23,6 +23,7 @@ __all__ = [
     "averaging_panel",
     "superposition_panel",
     "denoising_panel",
+    "pose_search_panel",
 ]
 
 
@@ -210,3 +211,24 @@ def denoising_panel(dose: float = 2.0, strength: float = 4.0) -> LivePanel:
         ),
     }
     return LivePanel(controls, DenoisingPanel(dose, strength))
+
+
+def pose_search_panel(L: float = 8.0, snr: float = 3.0) -> LivePanel:
+    """Band-limit and SNR sliders driving :class:`helpers.plotting.PoseScorePanel`.
+
+    Examples
+    --------
+    >>> panel = pose_search_panel()
+    >>> panel.controls["L"].value = 10.0
+    """
+    from .plotting import PoseScorePanel
+
+    controls = {
+        "L": widgets.FloatSlider(
+            value=L, min=2, max=12, step=1, description="L (px)", continuous_update=False
+        ),
+        "snr": widgets.FloatLogSlider(
+            value=snr, base=10, min=-2, max=1, step=0.1, description="SNR", continuous_update=False
+        ),
+    }
+    return LivePanel(controls, PoseScorePanel(L, snr))
