@@ -24,6 +24,7 @@ __all__ = [
     "fourier_slice",
     "fourier_slices",
     "reconstruct_fourier",
+    "simulate_particles",
     "add_noise",
     "fsc",
     "halfbit_threshold",
@@ -481,3 +482,37 @@ def reconstruct_fourier(images: ArrayLike, Rs: ArrayLike, pad: int = 2) -> Array
     apod = np.sinc(x) ** 2  # undo the interpolation's apodization
     vol /= apod[:, None, None] * apod[None, :, None] * apod[None, None, :]
     return vol[s : s + n, s : s + n, s : s + n]
+
+
+def simulate_particles(
+    vol: ArrayLike,
+    Rs: ArrayLike,
+    pixel_size: float,
+    snr: float,
+    defocus: ArrayLike,
+    rng: np.random.Generator,
+    voltage: float = 300.0,
+    cs: float = 2.7,
+    amplitude_contrast: float = 0.1,
+) -> Array:
+    """Particle images: CTF-modulated projections of ``vol`` plus white noise at ``snr``.
+
+    Projections come from :func:`fourier_slices` (the CTF is applied to each slice on
+    the padded grid); the noise level is set per image by :func:`add_noise`.
+
+    Parameters
+    ----------
+    vol : (n, n, n) map; Rs : (m, 3, 3) rotations; defocus : (m,) Å, underfocus positive.
+
+    Returns
+    -------
+    ndarray, shape (m, n, n)
+    """
+    v = as_float_array(vol, "vol")
+    Rs = check_rotation_matrix(Rs, "Rs")
+    d = np.broadcast_to(as_float_array(defocus, "defocus"), (len(Rs),))
+    n = v.shape[0]
+    k = frequency_grid(2 * n, pixel_size)
+    ctfs = ctf(k[None], d[:, None, None], voltage, cs, amplitude_contrast)
+    clean = fourier_slices(v, Rs, ctfs=ctfs)
+    return np.stack([add_noise(c, snr, rng) for c in clean])

@@ -21,7 +21,13 @@ from .rotations import (
     sixd_to_matrix,
 )
 
-__all__ = ["RandomFeatureRidge", "REPRESENTATIONS", "encode_rotations", "decode_rotations"]
+__all__ = [
+    "RandomFeatureRidge",
+    "REPRESENTATIONS",
+    "encode_rotations",
+    "decode_rotations",
+    "particle_features",
+]
 
 Array = NDArray[np.float64]
 
@@ -144,3 +150,22 @@ class RandomFeatureRidge:
         if self.coef is None:
             raise ValueError("call fit before predict")
         return self.features(X) @ self.coef
+
+
+def particle_features(images: ArrayLike, crop: int = 8) -> Array:
+    """Low-pass features of particle images: Fourier-cropped to ``crop`` x ``crop``, each
+    image standardised to zero mean and unit variance, flattened.
+
+    Examples
+    --------
+    >>> particle_features(np.random.default_rng(0).normal(size=(3, 16, 16)), 4).shape
+    (3, 16)
+    """
+    from .imaging import downsample
+
+    imgs = as_float_array(images, "images")
+    if imgs.ndim != 3:
+        raise ValueError("images must have shape (m, n, n)")
+    f = np.stack([downsample(x, crop) for x in imgs]).reshape(len(imgs), -1)
+    f = f - f.mean(axis=1, keepdims=True)
+    return f / (f.std(axis=1, keepdims=True) + 1e-12)

@@ -36,6 +36,7 @@ __all__ = [
     "SuperpositionPanel",
     "DenoisingPanel",
     "PoseScorePanel",
+    "OrientationPanel",
 ]
 
 AXIS_COLORS = ("#d62728", "#2ca02c", "#1f77b4")  # x red, y green, z blue
@@ -913,4 +914,84 @@ class PoseScorePanel:
         self.ax_img.set_title(f"image at SNR {snr:g}, low-passed to |k| ≤ {L:.0f} px", fontsize=10)
         self.title.set_text(
             f"{len(self.grid)} grid rotations scored; best is {err:.0f}° from the truth"
+        )
+
+
+# ---- orientation regression --------------------------------------------------------------------
+
+
+class OrientationPanel:
+    """Pick a viewing direction and SNR: the projection, the noisy CTF image, and the
+    projection at the orientation a trained regressor predicts from that image.
+
+    The regressor (random-feature ridge on low-pass features, 6D targets) is trained once
+    at construction on 2500 simulated images of the toy molecule.
+
+    Examples
+    --------
+    >>> panel = OrientationPanel(40.0, 30.0, 10.0)
+    >>> panel.update(120.0, -20.0, 1.0)
+    """
+
+    PIXEL = 2.5
+    DEFOCUS = 10000.0
+
+    def __init__(self, azimuth_deg: float, elevation_deg: float, snr: float, n_train: int = 2500):
+        from .imaging import simulate_particles
+        from .learning import RandomFeatureRidge, encode_rotations, particle_features
+        from .sampling import uniform_rotations
+        from .volumes import gaussian_atoms_map, toy_protein
+
+        self.vol = gaussian_atoms_map(toy_protein(), 24, self.PIXEL, sigma=2.5)
+        rng = np.random.default_rng(11)
+        R_train = uniform_rotations(n_train, rng)
+        defocus = rng.uniform(8000, 12000, n_train)
+        imgs = simulate_particles(self.vol, R_train, self.PIXEL, 10.0, defocus, rng)
+        self.model = RandomFeatureRidge(1500, 12.0, 1e-2, np.random.default_rng(1)).fit(
+            particle_features(imgs), encode_rotations(R_train, "6d")
+        )
+        self.noise = np.random.default_rng(12).standard_normal((24, 24))
+        self.fig = fig = plt.figure(figsize=(10.5, 3.7))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.82, wspace=0.05)
+        self.axes = [fig.add_subplot(1, 3, k + 1) for k in range(3)]
+        self.images = []
+        for ax, title in zip(
+            self.axes,
+            ["projection (truth)", "CTF + noise (the input)", "projection at the estimate"],
+        ):
+            self.images.append(ax.imshow(np.zeros((24, 24)), cmap="gray", interpolation="nearest"))
+            ax.set(xticks=[], yticks=[], title=title)
+            ax.grid(False)
+        self.title = fig.suptitle("")
+        self.update(azimuth_deg, elevation_deg, snr)
+
+    @staticmethod
+    def rotation(azimuth_deg: float, elevation_deg: float) -> np.ndarray:
+        """The rotation whose viewing direction ``R^T e_z`` has the given azimuth and elevation."""
+        from .euler import euler_to_matrix
+
+        polar = 90.0 - elevation_deg
+        return euler_to_matrix([azimuth_deg, polar, 0.0], "ZYZ", degrees=True).T
+
+    def update(self, azimuth_deg: float, elevation_deg: float, snr: float) -> None:
+        """Show the direction (degrees) at signal-to-noise ratio ``snr``."""
+        from .imaging import ctf, frequency_grid, project
+        from .learning import decode_rotations, particle_features
+        from .metrics import angular_distance
+
+        R = self.rotation(azimuth_deg, elevation_deg)
+        clean = project(self.vol, R)
+        F = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(clean)))
+        k = frequency_grid(24, self.PIXEL)
+        modulated = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(F * ctf(k, self.DEFOCUS)))).real
+        noisy = modulated + np.sqrt(np.var(modulated) / snr) * self.noise
+        R_hat = decode_rotations(self.model.predict(particle_features(noisy[None])), "6d")[0]
+        estimate = project(self.vol, R_hat)
+        for img, data in zip(self.images, [clean, noisy, estimate]):
+            img.set_data(data)
+            img.set_clim(data.min(), data.max())
+        err = float(np.rad2deg(angular_distance(R_hat, R)))
+        self.title.set_text(
+            f"direction azimuth {azimuth_deg:.0f}°, elevation {elevation_deg:.0f}°, SNR {snr:g}: "
+            f"the regressor is {err:.0f}° off"
         )

@@ -24,6 +24,7 @@ __all__ = [
     "superposition_panel",
     "denoising_panel",
     "pose_search_panel",
+    "orientation_panel",
 ]
 
 
@@ -232,3 +233,45 @@ def pose_search_panel(L: float = 8.0, snr: float = 3.0) -> LivePanel:
         ),
     }
     return LivePanel(controls, PoseScorePanel(L, snr))
+
+
+def orientation_panel(
+    azimuth_deg: float = 40.0, elevation_deg: float = 30.0, snr: float = 10.0
+) -> LivePanel:
+    """Direction and SNR sliders driving :class:`helpers.plotting.OrientationPanel`.
+
+    Examples
+    --------
+    >>> panel = orientation_panel()          # trains the regressor (~2 s)
+    >>> panel.controls["snr"].value = 0.1
+    """
+    from .plotting import OrientationPanel
+
+    controls = {
+        "azimuth_deg": widgets.FloatSlider(
+            value=azimuth_deg,
+            min=-180,
+            max=180,
+            step=10,
+            description="azimuth °",
+            continuous_update=False,
+        ),
+        "elevation_deg": widgets.FloatSlider(
+            value=elevation_deg,
+            min=-90,
+            max=90,
+            step=10,
+            description="elevation °",
+            continuous_update=False,
+        ),
+        "snr": widgets.FloatLogSlider(
+            value=snr,
+            base=10,
+            min=-2,
+            max=1.5,
+            step=0.1,
+            description="SNR",
+            continuous_update=False,
+        ),
+    }
+    return LivePanel(controls, OrientationPanel(azimuth_deg, elevation_deg, snr))

@@ -48,3 +48,15 @@ def test_ridge_learns_a_smooth_function_and_rotations_from_features():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_particle_features_are_standardised_low_pass():
+    from helpers import imaging, volumes
+
+    vol = volumes.gaussian_atoms_map(volumes.toy_protein(), 16, 3.75, sigma=3.0)
+    R = uniform_rotations(4, np.random.default_rng(3))
+    imgs = imaging.simulate_particles(vol, R, 3.75, 10.0, 10000.0, np.random.default_rng(4))
+    f = ln.particle_features(imgs, 6)
+    assert f.shape == (4, 36)
+    np.testing.assert_allclose(f.mean(axis=1), 0, atol=1e-12)
+    np.testing.assert_allclose(f.std(axis=1), 1, atol=1e-9)
