@@ -22,6 +22,33 @@ PANELS = {
         "angle_deg",
         [float(a) for a in range(-180, 181, 30)],
     ),
+    "sampling_panel (spacing slider)": (
+        widgets.sampling_panel,
+        "delta_deg",
+        [30.0, 20.0, 12.0, 8.0, 5.0],
+    ),
+    "sampling_panel (method menu)": (
+        widgets.sampling_panel,
+        "method",
+        ["spiral (S)", "Fibonacci", "HEALPix"],
+    ),
+    "averaging_panel (outlier slider)": (
+        widgets.averaging_panel,
+        "outlier_fraction",
+        [0.0, 0.1, 0.2, 0.5],
+    ),
+    "superposition_panel (loop slider)": (
+        widgets.superposition_panel,
+        "loop_sd",
+        [0.0, 2.0, 5.0, 10.0],
+    ),
+    "denoising_panel (dose slider)": (widgets.denoising_panel, "dose", [0.3, 1.0, 10.0, 100.0]),
+    "pose_search_panel (L slider)": (widgets.pose_search_panel, "L", [2.0, 6.0, 12.0]),
+    "orientation_panel (azimuth slider)": (
+        widgets.orientation_panel,
+        "azimuth_deg",
+        [0.0, 60.0, 120.0, -90.0],
+    ),
 }
 
 
