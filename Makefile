@@ -57,6 +57,7 @@ bench: venv
 	$(PY) benchmarks/bench_averaging_sampling.py
 	$(PY) benchmarks/bench_superposition.py
 	$(PY) benchmarks/bench_imaging.py
+	$(PY) benchmarks/bench_alignment.py
 	$(PY) benchmarks/bench_widgets.py
 	$(PY) benchmarks/time_notebooks.py
 
