@@ -234,8 +234,8 @@ class AlignmentResult:
     rotation: Array
     translation: Array
     score: float
-    zscore: float
-    zscore_normalized: float
+    zscore: float | None  # None for a local search (no background of wrong rotations)
+    zscore_normalized: float | None
     coarse_scores: Array  # best score of every rotation of the coarse grid
     n_evaluated: int
 
@@ -263,6 +263,9 @@ def align_maps(
     mode: str = "dot",
     n_refine: int = 10,
     target_voxel_size: float | None = None,
+    search_rotations: ArrayLike | None = None,
+    refine_step: float | None = None,
+    refine_levels: int = 2,
 ) -> AlignmentResult:
     """Global alignment of two maps: every rotation of a grid, every translation by FFT.
 
@@ -278,6 +281,12 @@ def align_maps(
     ref, target : array_like, shape (n, n, n) each (sizes may differ)
     voxel_size : float
         Å per voxel of ``ref`` (and of ``target`` unless ``target_voxel_size`` is given).
+    search_rotations : array_like, shape (m, 3, 3), optional
+        Candidate rotations instead of the Hopf grid (e.g. the identity alone for a
+        local search from the current placement); then ``refine_step`` (degrees, default
+        ``angle_step``) sets the first refinement step.
+    refine_levels : int
+        Number of refinement rounds, each halving the step.
 
     Returns
     -------
@@ -313,17 +322,21 @@ def align_maps(
             out.append((score, t))
         return out
 
-    level = max(0, int(round(np.log2(60.0 / angle_step))))
-    grid = hopf_grid(level)
+    if search_rotations is None:
+        level = max(0, int(round(np.log2(60.0 / angle_step))))
+        grid = hopf_grid(level)
+        step = np.deg2rad(60.0 / 2**level)
+    else:
+        grid = check_rotation_matrix(search_rotations, "search_rotations").reshape(-1, 3, 3)
+        step = 2 * np.deg2rad(angle_step if refine_step is None else refine_step)
     coarse = evaluate(grid)
     coarse_scores = np.array([c[0] for c in coarse])
     order = np.argsort(coarse_scores)[::-1][:n_refine]
     cands = [(coarse[i][0], grid[i], coarse[i][1]) for i in order]
-    step = np.deg2rad(60.0 / 2**level)
     n_eval = len(grid)
     g = np.array([-1.0, 0.0, 1.0])
     offsets = np.stack(np.meshgrid(g, g, g, indexing="ij"), axis=-1).reshape(-1, 3)
-    for _ in range(2):
+    for _ in range(refine_levels):
         step /= 2
         new = []
         for _, R0, _ in cands:
@@ -334,7 +347,10 @@ def align_maps(
         new.sort(key=lambda c: -c[0])
         cands = new[:n_refine]
     best_score, best_R, best_t = cands[0]
-    raw, norm = zscores(best_score, coarse_scores)
+    if len(coarse_scores) >= 3:
+        raw, norm = zscores(best_score, coarse_scores)
+    else:  # a local search has no background distribution to compare with
+        raw = norm = None
     return AlignmentResult(
         check_rotation_matrix(best_R),
         best_t * s,

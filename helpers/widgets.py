@@ -25,6 +25,7 @@ __all__ = [
     "denoising_panel",
     "pose_search_panel",
     "orientation_panel",
+    "alignment_panel",
 ]
 
 
@@ -275,3 +276,24 @@ def orientation_panel(
         ),
     }
     return LivePanel(controls, OrientationPanel(azimuth_deg, elevation_deg, snr))
+
+
+def alignment_panel(angle_deg: float = 20.0, shift: float = 0.0) -> LivePanel:
+    """Turn and shift sliders driving :class:`helpers.plotting.AlignmentScorePanel`.
+
+    Examples
+    --------
+    >>> panel = alignment_panel()
+    >>> panel.controls["angle_deg"].value = 45.0
+    """
+    from .plotting import AlignmentScorePanel
+
+    controls = {
+        "angle_deg": widgets.FloatSlider(
+            value=angle_deg, min=-90, max=90, step=5, description="turn °", continuous_update=False
+        ),
+        "shift": widgets.FloatSlider(
+            value=shift, min=-9, max=9, step=3, description="shift Å", continuous_update=False
+        ),
+    }
+    return LivePanel(controls, AlignmentScorePanel(angle_deg, shift))
