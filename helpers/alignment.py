@@ -20,8 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import ndimage
 
 from ._checks import as_float_array, check_rotation_matrix
-from .rotations import exp_so3
-from .sampling import hopf_grid
+from .sampling import hopf_grid, rotation_neighbourhood
 from .volumes import _index_affine
 
 __all__ = [
@@ -334,13 +333,11 @@ def align_maps(
     order = np.argsort(coarse_scores)[::-1][:n_refine]
     cands = [(coarse[i][0], grid[i], coarse[i][1]) for i in order]
     n_eval = len(grid)
-    g = np.array([-1.0, 0.0, 1.0])
-    offsets = np.stack(np.meshgrid(g, g, g, indexing="ij"), axis=-1).reshape(-1, 3)
     for _ in range(refine_levels):
         step /= 2
         new = []
         for _, R0, _ in cands:
-            Rs = R0[None] @ exp_so3(step * offsets)
+            Rs = rotation_neighbourhood(R0, step)
             for (sc, t), R in zip(evaluate(Rs), Rs):
                 new.append((sc, R, t))
         n_eval += len(new)

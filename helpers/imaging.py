@@ -213,35 +213,12 @@ def fourier_slice(vol: ArrayLike, R: ArrayLike, pad: int = 2) -> Array:
     >>> round(float(fourier_slice(vol, np.eye(3)).sum()), 6)
     1.0
     """
-    v = as_float_array(vol, "vol")
-    if v.ndim != 3 or len(set(v.shape)) != 1:
-        raise ValueError(f"vol must be a cubic 3-D map, got shape {v.shape}")
     R = check_rotation_matrix(R)
     if R.shape != (3, 3):
         raise ValueError("R must be a single rotation")
     if pad < 1:
         raise ValueError("pad must be >= 1")
-    n = v.shape[0]
-    N = n * pad
-    big = np.zeros((N, N, N))
-    s = N // 2 - n // 2
-    big[s : s + n, s : s + n, s : s + n] = v
-    # gridding correction: trilinear interpolation in Fourier space multiplies real space
-    # by sinc^2 along each axis, so divide it out beforehand
-    x = (np.arange(N) - N // 2) / N
-    apod = np.sinc(x) ** 2
-    big /= apod[:, None, None] * apod[None, :, None] * apod[None, None, :]
-    F = _centered_fft(big)
-    k = np.arange(N) - N // 2
-    ky, kx = np.meshgrid(k, k, indexing="ij")
-    plane = np.stack([kx, ky, np.zeros_like(kx)], axis=-1).astype(float)  # (x, y, z) frequencies
-    rot = plane @ R  # rows: R^T (kx, ky, 0)
-    idx = np.stack([rot[..., 2], rot[..., 1], rot[..., 0]]) + N // 2  # [z, y, x] indices
-    sl = ndimage.map_coordinates(
-        F.real, idx, order=1, mode="constant"
-    ) + 1j * ndimage.map_coordinates(F.imag, idx, order=1, mode="constant")
-    img = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(sl))).real
-    return img[s : s + n, s : s + n]
+    return fourier_slices(vol, R[None], pad)[0]
 
 
 def add_noise(image: ArrayLike, snr: float, rng: np.random.Generator) -> Array:
@@ -370,16 +347,20 @@ def downsample(x: ArrayLike, new_size: int) -> Array:
     return out * (new_size / n) ** a.ndim
 
 
+def _sinc2_apodization(N: int) -> Array:
+    """The ``(N, N, N)`` real-space weight that trilinear interpolation in Fourier space applies."""
+    a = np.sinc((np.arange(N) - N // 2) / N) ** 2
+    return a[:, None, None] * a[None, :, None] * a[None, None, :]
+
+
 def _padded_transform(v: Array, pad: int) -> tuple[Array, int, int]:
+    """Zero-pad a cubic map ``pad`` times, divide out the apodization, and transform it."""
     n = v.shape[0]
     N = n * pad
     big = np.zeros((N, N, N))
     s = N // 2 - n // 2
     big[s : s + n, s : s + n, s : s + n] = v
-    x = (np.arange(N) - N // 2) / N
-    apod = np.sinc(x) ** 2
-    big /= apod[:, None, None] * apod[None, :, None] * apod[None, None, :]
-    return _centered_fft(big), N, s
+    return _centered_fft(big / _sinc2_apodization(N)), N, s
 
 
 def fourier_slices(
@@ -408,6 +389,8 @@ def fourier_slices(
     Rs = check_rotation_matrix(Rs, "Rs")
     if Rs.ndim != 3:
         raise ValueError("Rs must have shape (m, 3, 3)")
+    if pad < 1:
+        raise ValueError("pad must be >= 1")
     n = v.shape[0]
     F, N, s = _padded_transform(v, pad)
     k = np.arange(N) - N // 2
@@ -477,10 +460,7 @@ def reconstruct_fourier(images: ArrayLike, Rs: ArrayLike, pad: int = 2) -> Array
                 )
                 wacc += np.bincount(flat, w[ok], N**3)
     F3 = (acc / (wacc + 1.0)).reshape(N, N, N)
-    vol = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F3))).real
-    x = (np.arange(N) - N // 2) / N
-    apod = np.sinc(x) ** 2  # undo the interpolation's apodization
-    vol /= apod[:, None, None] * apod[None, :, None] * apod[None, None, :]
+    vol = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F3))).real / _sinc2_apodization(N)
     return vol[s : s + n, s : s + n, s : s + n]
 
 

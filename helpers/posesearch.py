@@ -15,8 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float_array, check_rotation_matrix
 from .imaging import fourier_slices
-from .rotations import exp_so3
-from .sampling import hopf_grid
+from .sampling import hopf_grid, rotation_neighbourhood
 
 __all__ = ["band_limit_mask", "score_poses", "pose_search", "PoseSearchResult"]
 
@@ -88,13 +87,6 @@ class PoseSearchResult:
     levels: list = field(default_factory=list)  # per level: (L, candidates, best rotation)
 
 
-def _neighbours(R: Array, step: float) -> Array:
-    """``R`` and 26 rotations ``R exp(d)`` with ``d`` on a 3x3x3 grid of spacing ``step`` (radians)."""
-    g = np.array([-1.0, 0.0, 1.0]) * step
-    d = np.stack(np.meshgrid(g, g, g, indexing="ij"), axis=-1).reshape(-1, 3)
-    return R[None] @ exp_so3(d)
-
-
 def pose_search(
     image: ArrayLike,
     vol: ArrayLike,
@@ -143,5 +135,5 @@ def pose_search(
         if level == n_levels - 1:
             break
         spacing /= 2
-        cands = np.concatenate([_neighbours(cands[i], spacing) for i in order[:n_keep]])
+        cands = np.concatenate([rotation_neighbourhood(cands[i], spacing) for i in order[:n_keep]])
     return PoseSearchResult(check_rotation_matrix(best_R), best_t, best_s, levels)

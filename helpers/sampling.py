@@ -25,6 +25,7 @@ __all__ = [
     "covering_radius_sphere",
     "covering_radius_so3",
     "riesz_energy",
+    "rotation_neighbourhood",
 ]
 
 Array = NDArray[np.float64]
@@ -392,3 +393,26 @@ def covering_radius_so3(
     chord, _ = cKDTree(q).query(probes)
     # chord = |q - p| = 2 sin(theta / 4)
     return float(np.rad2deg(4 * np.arcsin(np.clip(chord.max() / 2, 0, 1))))
+
+
+def rotation_neighbourhood(R: ArrayLike, step: float) -> Array:
+    """``R`` and its 26 neighbours ``R exp(d)``, ``d`` on a 3x3x3 grid of spacing ``step`` (radians).
+
+    The local candidate set of coarse-to-fine rotation searches.
+
+    Examples
+    --------
+    >>> rotation_neighbourhood(np.eye(3), 0.1).shape
+    (27, 3, 3)
+    """
+    from ._checks import check_rotation_matrix
+    from .rotations import exp_so3
+
+    R = check_rotation_matrix(R)
+    if R.shape != (3, 3):
+        raise ValueError("R must be a single rotation")
+    if not np.isfinite(step) or step <= 0:
+        raise ValueError("step must be a positive angle in radians")
+    g = np.array([-1.0, 0.0, 1.0]) * step
+    d = np.stack(np.meshgrid(g, g, g, indexing="ij"), axis=-1).reshape(-1, 3)
+    return R[None] @ exp_so3(d)

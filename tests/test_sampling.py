@@ -144,3 +144,15 @@ def test_uniformity_measures_rank_samplings():
 def test_bad_sphere_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_rotation_neighbourhood_distances():
+    from helpers.metrics import angular_distance
+
+    R = sampling.uniform_rotations(1, np.random.default_rng(11))[0]
+    nb = sampling.rotation_neighbourhood(R, 0.1)
+    d = np.sort(angular_distance(nb, np.broadcast_to(R, nb.shape)))
+    np.testing.assert_allclose(d[0], 0.0, atol=1e-12)
+    np.testing.assert_allclose(d[1:7], 0.1, atol=1e-12)  # the six axis neighbours
+    with pytest.raises(ValueError, match="positive"):
+        sampling.rotation_neighbourhood(R, 0.0)
