@@ -11,12 +11,10 @@ import io
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
 
 from .plotting import So3Panel
 
 __all__ = [
-    "figure_to_png",
     "LivePanel",
     "so3_panel",
     "sampling_panel",
@@ -27,20 +25,6 @@ __all__ = [
     "orientation_panel",
     "alignment_panel",
 ]
-
-
-def figure_to_png(fig: Figure, dpi: float = 80) -> bytes:
-    """Render a figure to PNG bytes and close it.
-
-    Examples
-    --------
-    >>> figure_to_png(plt.figure(figsize=(1, 1)))[:4]
-    b'\\x89PNG'
-    """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
-    return buf.getvalue()
 
 
 class LivePanel(widgets.VBox):
