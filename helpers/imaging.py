@@ -25,6 +25,7 @@ __all__ = [
     "fourier_slices",
     "reconstruct_fourier",
     "simulate_particles",
+    "fourier_filter",
     "add_noise",
     "fsc",
     "halfbit_threshold",
@@ -496,3 +497,24 @@ def simulate_particles(
     ctfs = ctf(k[None], d[:, None, None], voltage, cs, amplitude_contrast)
     clean = fourier_slices(v, Rs, ctfs=ctfs)
     return np.stack([add_noise(c, snr, rng) for c in clean])
+
+
+def fourier_filter(images: ArrayLike, weights: ArrayLike) -> Array:
+    """Multiply the centred 2-D Fourier transform of images by ``weights`` and transform back.
+
+    ``images`` has shape ``(..., n, n)`` (origin at ``n // 2``); ``weights`` broadcasts
+    against it on the same centred frequency grid (e.g. a CTF from :func:`ctf` on
+    :func:`frequency_grid`, its sign for phase flipping, or a band-limit mask).
+
+    Examples
+    --------
+    >>> img = np.random.default_rng(0).normal(size=(8, 8))
+    >>> bool(np.allclose(fourier_filter(img, 1.0), img))
+    True
+    """
+    x = as_float_array(images, "images")
+    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
+        raise ValueError(f"images must have shape (..., n, n), got {x.shape}")
+    w = as_float_array(weights, "weights")
+    F = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(x, axes=(-2, -1))), axes=(-2, -1))
+    return np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(F * w, axes=(-2, -1))), axes=(-2, -1)).real

@@ -895,12 +895,12 @@ class PoseScorePanel:
 
     def update(self, L: float, snr: float) -> None:
         """Re-score the grid at band limit ``L`` (Fourier pixels) for an image at ``snr``."""
+        from .imaging import fourier_filter
         from .metrics import angular_distance
         from .posesearch import score_poses
 
         noisy = self.clean + np.sqrt(np.var(self.clean) / snr) * self.noise
-        F = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(noisy)))
-        low = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(F * self._mask(len(noisy), L)))).real
+        low = fourier_filter(noisy, self._mask(len(noisy), L))
         self.img.set_data(low)
         self.img.set_clim(low.min(), low.max())
         scores, _ = score_poses(noisy, self.slices, L, shifts=False)
@@ -976,15 +976,15 @@ class OrientationPanel:
 
     def update(self, azimuth_deg: float, elevation_deg: float, snr: float) -> None:
         """Show the direction (degrees) at signal-to-noise ratio ``snr``."""
-        from .imaging import ctf, frequency_grid, project
+        from .imaging import ctf, fourier_filter, frequency_grid, project
         from .learning import decode_rotations, particle_features
         from .metrics import angular_distance
 
         R = self.rotation(azimuth_deg, elevation_deg)
         clean = project(self.vol, R)
-        F = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(clean)))
+
         k = frequency_grid(24, self.PIXEL)
-        modulated = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(F * ctf(k, self.DEFOCUS)))).real
+        modulated = fourier_filter(clean, ctf(k, self.DEFOCUS))
         noisy = modulated + np.sqrt(np.var(modulated) / snr) * self.noise
         R_hat = decode_rotations(self.model.predict(particle_features(noisy[None])), "6d")[0]
         estimate = project(self.vol, R_hat)
