@@ -24,6 +24,9 @@ __all__ = [
     "pose_search_panel",
     "orientation_panel",
     "alignment_panel",
+    "cryofold_panel",
+    "hyper_molecule_panel",
+    "latent_panel",
 ]
 
 
@@ -281,3 +284,71 @@ def alignment_panel(angle_deg: float = 20.0, shift: float = 0.0) -> LivePanel:
         ),
     }
     return LivePanel(controls, AlignmentScorePanel(angle_deg, shift))
+
+
+def cryofold_panel(offset_deg: float = 20.0, step: int = 300) -> LivePanel:
+    """Start-offset and step sliders driving :class:`helpers.panels.CryofoldPanel`.
+
+    Examples
+    --------
+    >>> panel = cryofold_panel()             # runs ten short fits (~1 s)
+    >>> panel.controls["offset_deg"].value = 60.0
+    """
+    from .panels import CryofoldPanel
+
+    controls = {
+        "offset_deg": widgets.FloatSlider(
+            value=offset_deg, min=0, max=90, step=10, description="start °", continuous_update=False
+        ),
+        "step": widgets.IntSlider(
+            value=step, min=0, max=300, step=10, description="step", continuous_update=False
+        ),
+    }
+    return LivePanel(controls, CryofoldPanel(offset_deg, step))
+
+
+def hyper_molecule_panel(t: float = 0.5, degree: int = 6) -> LivePanel:
+    """Conformation and temporal-degree sliders driving :class:`helpers.panels.HyperMoleculePanel`.
+
+    Examples
+    --------
+    >>> panel = hyper_molecule_panel()       # fits the hyper-molecule once (~1 s)
+    >>> panel.controls["degree"].value = 2
+    """
+    from .panels import HyperMoleculePanel
+
+    controls = {
+        "t": widgets.FloatSlider(
+            value=t, min=-1, max=1, step=0.1, description="t", continuous_update=False
+        ),
+        "degree": widgets.IntSlider(
+            value=degree, min=1, max=10, step=1, description="terms in t", continuous_update=False
+        ),
+    }
+    return LivePanel(controls, HyperMoleculePanel(t, degree))
+
+
+def latent_panel(snr: float = 1.0, in_plane_deg: float = 0.0) -> LivePanel:
+    """SNR and in-plane-range sliders driving :class:`helpers.panels.LatentPanel`.
+
+    Examples
+    --------
+    >>> panel = latent_panel()
+    >>> panel.controls["in_plane_deg"].value = 90.0
+    """
+    from .panels import LatentPanel
+
+    controls = {
+        "snr": widgets.FloatLogSlider(
+            value=snr, base=10, min=-2, max=1, step=0.1, description="SNR", continuous_update=False
+        ),
+        "in_plane_deg": widgets.FloatSlider(
+            value=in_plane_deg,
+            min=0,
+            max=180,
+            step=15,
+            description="in-plane °",
+            continuous_update=False,
+        ),
+    }
+    return LivePanel(controls, LatentPanel(snr, in_plane_deg))

@@ -49,3 +49,19 @@ def test_so3_panel_redraws_on_change():
     assert before[:4] == b"\x89PNG"
     panel.controls["angle_deg"].value = 120.0
     assert panel.image.value != before
+
+
+@pytest.mark.parametrize(
+    "factory, name, value",
+    [
+        (widgets.cryofold_panel, "offset_deg", 60.0),
+        (widgets.hyper_molecule_panel, "degree", 2),
+        (widgets.latent_panel, "in_plane_deg", 90.0),
+    ],
+)
+def test_primer_panels_redraw_on_change(factory, name, value):
+    panel = factory()
+    before = panel.image.value
+    assert before[:4] == b"\x89PNG"
+    panel.controls[name].value = value
+    assert panel.image.value != before
