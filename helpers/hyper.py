@@ -143,6 +143,14 @@ class HyperBasis:
         gy, gx = np.meshgrid(g, g, indexing="ij")
         return np.c_[gx.ravel(), gy.ravel()]
 
+    def projections(self, angles: ArrayLike, n_bins: int, bin_size: float) -> Array:
+        """Line projections of every basis function at every angle, shape (m, n_bins, k*k)."""
+        th = as_float_array(angles, "angles").reshape(-1)
+        s = np.stack([np.cos(th), np.sin(th)], axis=-1) @ self.centres.T  # (m, K)
+        x = (np.arange(n_bins) - n_bins // 2) * bin_size
+        g = np.exp(-0.5 * ((x[None, :, None] - s[:, None, :]) / self.width) ** 2)
+        return np.sqrt(2 * np.pi) * self.width * g
+
     def images(self, coeffs: ArrayLike, n: int, pixel_size: float) -> Array:
         """Evaluate ``sum_k c_k phi_k`` on an ``n x n`` pixel grid; ``coeffs`` is (..., k*k)."""
         c = as_float_array(coeffs, "coeffs")
@@ -234,7 +242,7 @@ def fit_hyper_molecule(
     rhs = np.zeros(Q * K)
     for s in range(0, len(th), chunk):
         sl = slice(s, s + chunk)
-        B = _rbf_projections(b, th[sl], Y.shape[1], bin_size)  # (m_chunk, n_bins, K)
+        B = b.projections(th[sl], Y.shape[1], bin_size)  # (m_chunk, n_bins, K)
         D = np.einsum("mq,mbk->mbqk", P[sl], B).reshape(-1, Q * K)
         A += D.T @ D
         rhs += D.T @ Y[sl].reshape(-1)
@@ -246,15 +254,3 @@ def fit_hyper_molecule(
         coeffs[q] = sol.reshape(q, K)
     return HyperFit(b, coeffs)
 
-
-def _rbf_projections(b: HyperBasis, angles: Array, n_bins: int, bin_size: float) -> Array:
-    """Line projections of every RBF at every angle, shape (m, n_bins, K)."""
-    C = b.centres
-    u = np.stack([np.cos(angles), np.sin(angles)], axis=-1)  # (m, 2)
-    s = u @ C.T  # (m, K)
-    x = (np.arange(n_bins) - n_bins // 2) * bin_size
-    return (
-        np.sqrt(2 * np.pi)
-        * b.width
-        * np.exp(-0.5 * ((x[None, :, None] - s[:, None, :]) / b.width) ** 2)
-    )

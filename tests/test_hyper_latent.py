@@ -39,10 +39,18 @@ def test_hyper_fit_is_exact_for_a_function_in_the_model():
     a = rng.normal(size=(3, 36))
     th, t = rng.uniform(0, np.pi, 400), rng.uniform(-1, 1, 400)
     coef = hyper.legendre_basis(t, 3) @ a  # (m, K)
-    B = hyper._rbf_projections(b, th, 40, 0.8)
+    B = b.projections(th, 40, 0.8)
     y = np.einsum("mbk,mk->mb", B, coef)
     fit = hyper.fit_hyper_molecule(y, th, t, 0.8, max_degree=3, basis=b, ridge=0.0)
     np.testing.assert_allclose(fit.coeffs[3], a, atol=1e-6)
+
+
+def test_basis_projections_match_line_projections_of_the_centres():
+    b = hyper.HyperBasis(k=3)
+    th = np.array([0.2, 1.3])
+    P = b.projections(th, 30, 0.7)
+    for j, c in enumerate(b.centres):
+        np.testing.assert_allclose(P[:, :, j], hyper.line_projections([c], th, 30, 0.7, b.width))
 
 
 def test_hyper_fit_improves_with_temporal_terms_without_noise():
