@@ -49,6 +49,24 @@ PANELS = {
         "azimuth_deg",
         [0.0, 60.0, 120.0, -90.0],
     ),
+    "cryofold_panel (step slider)": (widgets.cryofold_panel, "step", [0, 100, 200, 300]),
+    "cryofold_panel (start slider)": (
+        widgets.cryofold_panel,
+        "offset_deg",
+        [0.0, 30.0, 60.0, 90.0],
+    ),
+    "hyper_molecule_panel (t slider)": (
+        widgets.hyper_molecule_panel,
+        "t",
+        [-1.0, -0.5, 0.0, 0.5, 1.0],
+    ),
+    "hyper_molecule_panel (degree)": (widgets.hyper_molecule_panel, "degree", [1, 3, 6, 10]),
+    "latent_panel (SNR slider)": (widgets.latent_panel, "snr", [0.01, 0.1, 1.0, 10.0]),
+    "latent_panel (in-plane slider)": (
+        widgets.latent_panel,
+        "in_plane_deg",
+        [0.0, 45.0, 90.0, 180.0],
+    ),
 }
 
 

@@ -184,7 +184,7 @@ def geodesic_l2_mean(
 
     Examples
     --------
-    >>> from helpers.rotations import axis_angle_to_matrix
+    >>> from helpers.rotations import axis_angle_to_matrix, log_so3
     >>> Rs = axis_angle_to_matrix([0, 0, 1], np.array([0.0, 0.1, 0.5]))
     >>> round(float(log_so3(geodesic_l2_mean(Rs))[2]), 12)   # the mean angle, 0.2
     0.2
@@ -225,7 +225,7 @@ def geodesic_l1_median(
 
     Examples
     --------
-    >>> from helpers.rotations import axis_angle_to_matrix
+    >>> from helpers.rotations import axis_angle_to_matrix, log_so3
     >>> Rs = axis_angle_to_matrix([0, 0, 1], np.array([0.0, 0.1, 0.2, 3.0]))
     >>> round(float(log_so3(geodesic_l1_median(Rs))[2]), 6) <= 0.2   # ignores the outlier
     True

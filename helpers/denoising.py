@@ -45,8 +45,8 @@ def gaussian_posterior(
 
     Examples
     --------
-    >>> gaussian_posterior(2.0, 0.0, 1.0, 1.0)
-    (array(1.), array(0.5))
+    >>> [float(v) for v in gaussian_posterior(2.0, 0.0, 1.0, 1.0)]
+    [1.0, 0.5]
     """
     y = as_float_array(y, "y")
     m = as_float_array(prior_mean, "prior_mean")
@@ -89,8 +89,8 @@ def poisson_gamma_posterior(
 
     Examples
     --------
-    >>> poisson_gamma_posterior(2.0, 1.0, 3)
-    (array(5.), array(2.))
+    >>> [float(v) for v in poisson_gamma_posterior(2.0, 1.0, 3)]
+    [5.0, 2.0]
     """
     a = _positive(alpha, "alpha")
     b = _positive(beta, "beta")
@@ -152,8 +152,8 @@ def gamma_prior_from_mean_var(mean: ArrayLike, var: ArrayLike) -> tuple[Array, A
 
     Examples
     --------
-    >>> gamma_prior_from_mean_var(2.0, 2.0)
-    (array(2.), array(1.))
+    >>> [float(v) for v in gamma_prior_from_mean_var(2.0, 2.0)]
+    [2.0, 1.0]
     """
     m = _positive(mean, "mean")
     v = _positive(var, "var")

@@ -253,4 +253,3 @@ def fit_hyper_molecule(
         sol = np.linalg.solve(A[:n, :n] + lam * np.eye(n), rhs[:n])
         coeffs[q] = sol.reshape(q, K)
     return HyperFit(b, coeffs)
-

@@ -307,8 +307,8 @@ def resolution_at(freqs: ArrayLike, values: ArrayLike, threshold: ArrayLike = 0.
 
     Examples
     --------
-    >>> resolution_at([0.0, 0.1, 0.2], [1.0, 0.5, 0.0], 0.25)
-    6.666666666666667
+    >>> round(resolution_at([0.0, 0.1, 0.2], [1.0, 0.5, 0.0], 0.25), 9)
+    6.666666667
     """
     f = as_float_array(freqs, "freqs")
     v = as_float_array(values, "values")

@@ -239,10 +239,10 @@ def project_to_so3(M: ArrayLike) -> Array:
 
     Examples
     --------
-    >>> np.round(project_to_so3(np.diag([2.0, 1.0, -0.5])), 12)
-    array([[ 1.,  0.,  0.],
-           [ 0., -1.,  0.],
-           [ 0.,  0., -1.]])
+    >>> np.round(project_to_so3(np.diag([2.0, 1.0, -0.5])), 12) + 0.0   # det < 0: not diag(1, 1, -1)
+    array([[1., 0., 0.],
+           [0., 1., 0.],
+           [0., 0., 1.]])
     """
     M = as_float_array(M, "M", (3, 3))
     U, _, Vt = np.linalg.svd(M)
@@ -402,7 +402,7 @@ def canonical_quat(q: ArrayLike) -> Array:
     --------
     >>> canonical_quat([-0.5, 0.5, 0.5, 0.5])
     array([ 0.5, -0.5, -0.5, -0.5])
-    >>> canonical_quat([0.0, 0.0, 0.0, -1.0])
+    >>> canonical_quat([0.0, 0.0, 0.0, -1.0]) + 0.0   # + 0.0 turns -0. into 0.
     array([0., 0., 0., 1.])
     """
     q = as_float_array(q, "q", (4,))
@@ -559,7 +559,7 @@ def quat_rotate_jacobian(q: ArrayLike, v: ArrayLike) -> Array:
     Examples
     --------
     >>> quat_rotate_jacobian([1.0, 0, 0, 0], [1.0, 0, 0])
-    array([[ 2.,  2.,  0.,  0.],
+    array([[ 2.,  0.,  0.,  0.],
            [ 0.,  0.,  0.,  2.],
            [ 0.,  0., -2.,  0.]])
     """

@@ -202,7 +202,7 @@ def student_t_superposition(
     >>> Y = np.random.default_rng(0).normal(size=(30, 3))
     >>> X = Y.copy(); X[0] += 50.0                      # one wild atom
     >>> R, t, w = student_t_superposition(X, Y)
-    >>> np.allclose(R, np.eye(3), atol=1e-6), w[0] < 1e-3 * w[1:].min()
+    >>> bool(np.allclose(R, np.eye(3), atol=1e-6)), bool(w[0] < 1e-3 * w[1:].min())
     (True, True)
     """
     X, Y = _pair(X, Y)
