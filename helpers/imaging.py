@@ -348,6 +348,9 @@ def downsample(x: ArrayLike, new_size: int) -> Array:
     return out * (new_size / n) ** a.ndim
 
 
+_CHUNK = 256  # rotations per batch in fourier_slices
+
+
 def _sinc2_apodization(N: int) -> Array:
     """The ``(N, N, N)`` real-space weight that trilinear interpolation in Fourier space applies."""
     a = np.sinc((np.arange(N) - N // 2) / N) ** 2
@@ -397,16 +400,22 @@ def fourier_slices(
     k = np.arange(N) - N // 2
     ky, kx = np.meshgrid(k, k, indexing="ij")
     plane = np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3).astype(float)
-    rot = np.einsum("pi,mij->mpj", plane, Rs)  # R^T applied to each plane point
-    idx = np.stack([rot[..., 2], rot[..., 1], rot[..., 0]]) + N // 2
-    sl = ndimage.map_coordinates(
-        F.real, idx, order=1, mode="constant"
-    ) + 1j * ndimage.map_coordinates(F.imag, idx, order=1, mode="constant")
-    sl = sl.reshape(len(Rs), N, N)
     if ctfs is not None:
-        sl = sl * np.asarray(ctfs, float)
-    img = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(sl, axes=(-2, -1))), axes=(-2, -1)).real
-    return img[:, s : s + n, s : s + n]
+        ctfs = np.broadcast_to(np.asarray(ctfs, float), (len(Rs), N, N))
+    out = np.empty((len(Rs), n, n))
+    for start in range(0, len(Rs), _CHUNK):  # chunks keep the temporaries small and cached
+        part = slice(start, start + _CHUNK)
+        rot = np.matmul(plane, Rs[part])  # R^T applied to each plane point
+        idx = np.stack([rot[..., 2], rot[..., 1], rot[..., 0]]) + N // 2
+        sl = ndimage.map_coordinates(
+            F.real, idx, order=1, mode="constant"
+        ) + 1j * ndimage.map_coordinates(F.imag, idx, order=1, mode="constant")
+        sl = sl.reshape(-1, N, N)
+        if ctfs is not None:
+            sl = sl * ctfs[part]
+        img = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(sl, axes=(-2, -1))), axes=(-2, -1))
+        out[part] = img.real[:, s : s + n, s : s + n]
+    return out
 
 
 def reconstruct_fourier(images: ArrayLike, Rs: ArrayLike, pad: int = 2) -> Array:
@@ -439,28 +448,36 @@ def reconstruct_fourier(images: ArrayLike, Rs: ArrayLike, pad: int = 2) -> Array
     k = np.arange(N) - N // 2
     ky, kx = np.meshgrid(k, k, indexing="ij")
     plane = np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3).astype(float)
-    pos = np.einsum("pi,mij->mpj", plane, Rs).reshape(-1, 3)[:, ::-1] + N // 2  # [z, y, x]
-    vals = F2.reshape(-1)
-    acc = np.zeros(N**3, complex)
-    wacc = np.zeros(N**3)
-    base = np.floor(pos).astype(int)
+    pos = np.matmul(plane, Rs).reshape(-1, 3)[:, ::-1] + N // 2  # R^T k, as [z, y, x]
+    base = np.floor(pos).astype(np.intp)
     frac = pos - base
+    # Accumulate on a grid with a one-voxel border, so that every corner of a point whose
+    # base lies in [-1, N - 1] has a valid index; the border is cropped afterwards, which
+    # drops exactly the corners that fall outside the N^3 grid.
+    M = N + 2
+    keep = np.all((base >= -1) & (base <= N - 1), axis=1)
+    base, frac, vals = base[keep] + 1, frac[keep], F2.reshape(-1)[keep]
+    flat0 = (base[:, 0] * M + base[:, 1]) * M + base[:, 2]
+    re, im = vals.real, vals.imag
+    acc_re = np.zeros(M**3)
+    acc_im = np.zeros(M**3)
+    wacc = np.zeros(M**3)
+    wz = (1 - frac[:, 0], frac[:, 0])
+    wy = (1 - frac[:, 1], frac[:, 1])
+    wx = (1 - frac[:, 2], frac[:, 2])
     for dz in (0, 1):
         for dy in (0, 1):
+            wzy = wz[dz] * wy[dy]
             for dx in (0, 1):
-                w = (
-                    (frac[:, 0] if dz else 1 - frac[:, 0])
-                    * (frac[:, 1] if dy else 1 - frac[:, 1])
-                    * (frac[:, 2] if dx else 1 - frac[:, 2])
-                )
-                ix = base + np.array([dz, dy, dx])
-                ok = np.all((ix >= 0) & (ix < N), axis=1)
-                flat = np.ravel_multi_index(ix[ok].T, (N, N, N))
-                acc += np.bincount(flat, w[ok] * vals[ok].real, N**3) + 1j * np.bincount(
-                    flat, w[ok] * vals[ok].imag, N**3
-                )
-                wacc += np.bincount(flat, w[ok], N**3)
-    F3 = (acc / (wacc + 1.0)).reshape(N, N, N)
+                w = wzy * wx[dx]
+                flat = flat0 + ((dz * M + dy) * M + dx)
+                acc_re += np.bincount(flat, w * re, M**3)
+                acc_im += np.bincount(flat, w * im, M**3)
+                wacc += np.bincount(flat, w, M**3)
+    inner = (slice(1, N + 1),) * 3
+    acc = (acc_re + 1j * acc_im).reshape(M, M, M)[inner]
+    wacc = wacc.reshape(M, M, M)[inner]
+    F3 = acc / (wacc + 1.0)
     vol = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F3))).real / _sinc2_apodization(N)
     return vol[s : s + n, s : s + n, s : s + n]
 
