@@ -234,7 +234,7 @@ class LatentPanel:
             im.set_data(img)
             im.set_clim(imgs.min(), imgs.max())
         r = abs(np.corrcoef(mu[:, 0], self.z)[0, 1])
-        self.title.set_text(
-            f"SNR {snr:.2g}, in-plane turns up to ±{in_plane_deg:.0f}°: "
-            f"|corr(latent 1, z)| = {r:.2f}"
+        turns = (
+            f"in-plane turns up to ±{in_plane_deg:.0f}°" if in_plane_deg else "no in-plane turns"
         )
+        self.title.set_text(f"SNR {snr:.2g}, {turns}: |corr(latent 1, z)| = {r:.2f}")
