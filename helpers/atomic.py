@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
 from ._checks import as_float_array, check_rotation_matrix
+from .rotations import axis_angle_to_matrix
 from .volumes import grid_coordinates
 
 Array = NDArray[np.float64]
@@ -97,10 +98,7 @@ def hinge(
     u = as_float_array(axis, "axis")
     if u.shape != (3,) or np.linalg.norm(u) == 0:
         raise ValueError("axis must be a non-zero 3-vector")
-    u = u / np.linalg.norm(u)
-    th = np.deg2rad(float(angle_deg))
-    K = np.array([[0, -u[2], u[1]], [u[2], 0, -u[0]], [-u[1], u[0], 0]])
-    R = np.eye(3) + np.sin(th) * K + (1 - np.cos(th)) * K @ K
+    R = axis_angle_to_matrix(u, np.deg2rad(float(angle_deg)))
     out = X.copy()
     p = X[pivot_index]
     out[pivot_index + 1 :] = (X[pivot_index + 1 :] - p) @ R.T + p

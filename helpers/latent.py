@@ -20,6 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import atomic
 from ._checks import as_float_array
+from .rotations import axis_angle_to_matrix
 
 Array = NDArray[np.float64]
 
@@ -164,21 +165,11 @@ def hinge_images(
     psi = np.deg2rad(np.broadcast_to(as_float_array(in_plane_deg, "in_plane_deg"), zz.shape))
     X = atomic.toy_chain()
     pivot = X[13]
-    th = np.deg2rad(HINGE_DEG) * zz
-    c, s = np.cos(th), np.sin(th)
-    Rz = np.zeros((len(zz), 3, 3))
-    Rz[:, 0, 0], Rz[:, 0, 1], Rz[:, 1, 0], Rz[:, 1, 1], Rz[:, 2, 2] = c, -s, s, c, 1.0
+    beam = np.array([0.0, 0.0, 1.0])
+    Rz = axis_angle_to_matrix(beam, np.deg2rad(HINGE_DEG) * zz)  # (m, 3, 3)
     coords = np.broadcast_to(X, (len(zz),) + X.shape).copy()
     coords[:, 14:] = np.einsum("mij,aj->mai", Rz, X[14:] - pivot) + pivot
-    cp, sp = np.cos(psi), np.sin(psi)
-    views = np.zeros((len(zz), 3, 3))
-    views[:, 0, 0], views[:, 0, 1], views[:, 1, 0], views[:, 1, 1], views[:, 2, 2] = (
-        cp,
-        -sp,
-        sp,
-        cp,
-        1.0,
-    )
+    views = axis_angle_to_matrix(beam, psi)
     return atomic.project_atoms(coords, views, n, pixel_size, sigma)
 
 

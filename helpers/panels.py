@@ -13,12 +13,13 @@ import numpy as np
 from . import atomic
 from .imaging import add_noise
 from .sampling import uniform_rotations
+from .superposition import rmsd
 
 __all__ = ["CryofoldPanel", "HyperMoleculePanel", "LatentPanel"]
 
 
-def _rmsd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.sqrt(np.mean(np.sum((a - b) ** 2, axis=-1), axis=-1))
+def _rmsd(traj: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    return rmsd(traj, np.broadcast_to(ref, traj.shape))  # one value per saved state
 
 
 class CryofoldPanel:
