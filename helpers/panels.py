@@ -12,6 +12,7 @@ import numpy as np
 
 from . import atomic
 from .imaging import add_noise
+from .plotting import plain_log_ticks
 from .sampling import uniform_rotations
 from .superposition import rmsd
 
@@ -86,6 +87,7 @@ class CryofoldPanel:
         (self.marker,) = ax2.plot([], [], "o", color="C0")
         ax2.axhline(1.0, color="C2", ls=":", lw=1)
         ax2.set(xlabel="gradient step", ylabel="RMSD to truth (Å)", yscale="log", ylim=(0.1, 30))
+        plain_log_ticks(ax2.yaxis)
         self.title = fig.suptitle("")
         self.update(offset_deg, step)
 

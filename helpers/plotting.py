@@ -19,6 +19,7 @@ from .rotations import axis_angle_to_matrix, matrix_to_quat
 __all__ = [
     "AXIS_COLORS",
     "use_house_style",
+    "plain_log_ticks",
     "view_basis",
     "draw_frame",
     "spherical_to_axis",
@@ -64,6 +65,26 @@ def use_house_style() -> None:
             "legend.frameon": False,
         }
     )
+
+
+def plain_log_ticks(axis) -> None:
+    """Label a log-scaled axis with plain numbers (0.1, 1, 10) instead of mathtext powers.
+
+    Live panels redraw on every slider move, and matplotlib re-parses each mathtext
+    label ``10^{k}`` on every draw (several ms each); plain labels cost almost nothing.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> ax.set_yscale("log"); _ = ax.set_ylim(0.1, 10); plain_log_ticks(ax.yaxis)
+    >>> fig.canvas.draw(); [t.get_text() for t in ax.get_yticklabels()][1:4]
+    ['0.1', '1', '10']
+    >>> plt.close(fig)
+    """
+    from matplotlib import ticker
+
+    axis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: f"{v:g}"))
+    axis.set_minor_formatter(ticker.NullFormatter())
 
 
 def spherical_to_axis(azimuth: float, elevation: float) -> np.ndarray:
@@ -616,6 +637,7 @@ class AveragingPanel:
         self.bars = axe.barh(names, np.full(4, 0.011), color=[MEAN_STYLES[k][1] for k in names])
         self.labels = [axe.text(0, i, "", va="center", fontsize=9) for i in range(4)]
         axe.set_xscale("log")
+        plain_log_ticks(axe.xaxis)
         axe.set_xlim(0.01, 300)
         axe.set_xlabel("angle from the true centre (deg, log)")
         axe.invert_yaxis()
@@ -719,6 +741,7 @@ class SuperpositionPanel:
         (self.dev_ls,) = axd.plot([], [], color="#1f77b4", lw=1.2, label="deviation, least squares")
         (self.dev_t,) = axd.plot([], [], color="#d62728", lw=1.2, label="deviation, Student-t")
         axd.set(xlabel="atom", ylabel="deviation after fit (Å)", yscale="log", ylim=(0.03, 60))
+        plain_log_ticks(axd.yaxis)
         axd.axvspan(45, 59, color="0.9", zorder=0)
         axd.text(52, 40, "loop", ha="center", fontsize=8)
         self.ax_w = axw = axd.twinx()

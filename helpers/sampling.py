@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
+from scipy.spatial.distance import pdist
 
 from ._checks import as_float_array
 from .rotations import canonical_quat, quat_to_matrix
@@ -361,12 +362,13 @@ def riesz_energy(points: ArrayLike, s: float = 1.0) -> float:
     if s <= 0:
         raise ValueError("s must be positive")
     n = len(p)
-    d2 = np.maximum(2.0 - 2.0 * (p @ p.T), 0.0)  # squared chord lengths
-    np.fill_diagonal(d2, np.inf)
-    if d2.min() < 1e-24:
+    if n < 2:
+        return 0.0
+    d = pdist(p)  # chord length of every pair i < j
+    if d.min() < 1e-12:
         return float("inf")
-    e = 1.0 / np.sqrt(d2) if s == 1.0 else d2 ** (-s / 2.0)
-    return float(e.sum() / 2.0 / (n * n / 2.0))
+    e = 1.0 / d if s == 1.0 else d ** (-s)
+    return float(e.sum() / (n * n / 2.0))
 
 
 def covering_radius_so3(
