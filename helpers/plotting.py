@@ -749,8 +749,14 @@ class SuperpositionPanel:
         axw.set(ylim=(0, 1.05), ylabel="relative weight")
         axw.grid(False)
         lines = [self.dev_ls, self.dev_t, self.weights]
-        axd.legend(
-            lines, [ln.get_label() for ln in lines], loc="lower left", fontsize=8, frameon=False
+        axw.legend(  # on the twin axes, so that the weights are not drawn over it
+            lines,
+            [ln.get_label() for ln in lines],
+            loc="lower left",
+            fontsize=8,
+            frameon=True,
+            framealpha=0.9,
+            edgecolor="none",
         )
         self.title = fig.suptitle("")
         self.update(loop_sd, outlier_fraction)
