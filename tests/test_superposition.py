@@ -142,6 +142,19 @@ def test_map_objective_gradient_is_exact():
         assert err < 1e-5 * np.linalg.norm(f(theta)[1])
 
 
+def test_quaternion_gradient_matches_the_per_point_jacobian():
+    from helpers.rotations import quat_rotate_jacobian
+
+    rng = np.random.default_rng(12)
+    p = rng.normal(size=(4, 4))
+    p /= np.linalg.norm(p, axis=1, keepdims=True)
+    M, g = rng.normal(size=(20, 3)), rng.normal(size=(4, 20, 3))
+    J = quat_rotate_jacobian(p[:, None, :], M[None])  # (4, 20, 3, 4)
+    expected = np.einsum("nki,nkij->nj", g, J)
+    G = np.einsum("nki,kj->nij", g, M)
+    np.testing.assert_allclose(sp._quat_gradient(p, G), expected, atol=1e-12)
+
+
 def test_halfnormal_scale_prior_collapses_but_invgamma_does_not():
     Xs, *_ = _ensemble(N=4)
     short = sp.map_superposition(Xs, scale_prior="halfnormal", max_iter=300)
