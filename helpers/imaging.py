@@ -351,6 +351,13 @@ def downsample(x: ArrayLike, new_size: int) -> Array:
 _CHUNK = 256  # rotations per batch in fourier_slices
 
 
+def _central_plane(N: int) -> Array:
+    """Points ``(kx, ky, 0)`` of a centred ``N x N`` Fourier grid, shape ``(N * N, 3)``, ``[ky, kx]`` order."""
+    k = np.arange(N) - N // 2
+    ky, kx = np.meshgrid(k, k, indexing="ij")
+    return np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3).astype(float)
+
+
 def _sinc2_apodization(N: int) -> Array:
     """The ``(N, N, N)`` real-space weight that trilinear interpolation in Fourier space applies."""
     a = np.sinc((np.arange(N) - N // 2) / N) ** 2
@@ -397,9 +404,7 @@ def fourier_slices(
         raise ValueError("pad must be >= 1")
     n = v.shape[0]
     F, N, s = _padded_transform(v, pad)
-    k = np.arange(N) - N // 2
-    ky, kx = np.meshgrid(k, k, indexing="ij")
-    plane = np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3).astype(float)
+    plane = _central_plane(N)
     if ctfs is not None:
         ctfs = np.broadcast_to(np.asarray(ctfs, float), (len(Rs), N, N))
     out = np.empty((len(Rs), n, n))
@@ -445,9 +450,7 @@ def reconstruct_fourier(images: ArrayLike, Rs: ArrayLike, pad: int = 2) -> Array
     big = np.zeros((m, N, N))
     big[:, s : s + n, s : s + n] = imgs
     F2 = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(big, axes=(-2, -1))), axes=(-2, -1))
-    k = np.arange(N) - N // 2
-    ky, kx = np.meshgrid(k, k, indexing="ij")
-    plane = np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3).astype(float)
+    plane = _central_plane(N)
     pos = np.matmul(plane, Rs).reshape(-1, 3)[:, ::-1] + N // 2  # R^T k, as [z, y, x]
     base = np.floor(pos).astype(np.intp)
     frac = pos - base
