@@ -352,7 +352,7 @@ _CHUNK = 256  # rotations per batch in fourier_slices
 
 
 def _central_plane(N: int) -> Array:
-    """Points ``(kx, ky, 0)`` of a centred ``N x N`` Fourier grid, ``(N * N, 3)``, rows ``[ky, kx]``."""
+    """Points ``(kx, ky, 0)`` of a centred ``N x N`` Fourier grid, shape ``(N * N, 3)``."""
     k = np.arange(N) - N // 2
     ky, kx = np.meshgrid(k, k, indexing="ij")
     return np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3).astype(float)
