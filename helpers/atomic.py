@@ -29,6 +29,10 @@ __all__ = [
     "bond_restraint",
     "AtomFit",
     "fit_atoms",
+    "HingeFit",
+    "fit_hinge",
+    "LatentDecoderFit",
+    "fit_latent_decoder",
 ]
 
 
@@ -75,17 +79,19 @@ def hinge(
     coords: ArrayLike,
     pivot_index: int,
     axis: ArrayLike,
-    angle_deg: float,
+    angle: float,
+    degrees: bool = False,
 ) -> Array:
-    """Rotate every atom after ``pivot_index`` about an axis through that atom.
+    """Rotate every atom after ``pivot_index`` by ``angle`` about an axis through that atom.
 
     Bond lengths along the chain are unchanged (the pivot lies on the axis), so this is
-    a rigid-body hinge motion of the second part of the chain.
+    a rigid-body hinge motion of the second part of the chain. ``angle`` is in radians
+    unless ``degrees``; positive is counter-clockwise looking down ``axis``.
 
     Examples
     --------
     >>> X = toy_chain()
-    >>> Y = hinge(X, 13, [0, 0, 1], 30.0)
+    >>> Y = hinge(X, 13, [0, 0, 1], 30.0, degrees=True)
     >>> bool(np.allclose(np.linalg.norm(np.diff(X, axis=0), axis=1),
     ...                  np.linalg.norm(np.diff(Y, axis=0), axis=1)))
     True
@@ -98,7 +104,10 @@ def hinge(
     u = as_float_array(axis, "axis")
     if u.shape != (3,) or np.linalg.norm(u) == 0:
         raise ValueError("axis must be a non-zero 3-vector")
-    R = axis_angle_to_matrix(u, np.deg2rad(float(angle_deg)))
+    a = float(angle)
+    if not np.isfinite(a):
+        raise ValueError(f"angle must be finite, got {angle!r}")
+    R = axis_angle_to_matrix(u, np.deg2rad(a) if degrees else a)
     out = X.copy()
     p = X[pivot_index]
     out[pivot_index + 1 :] = (X[pivot_index + 1 :] - p) @ R.T + p
@@ -202,10 +211,14 @@ def projection_loss(
 ) -> tuple[float, Array]:
     """Image loss ``0.5 * sum ||project_atoms(coords, R_i) - y_i||^2`` and its exact gradient.
 
+    ``coords`` is one structure ``(n_atoms, 3)`` seen in every view, or one structure
+    per view ``(m, n_atoms, 3)`` (a heterogeneous data set, as for a latent decoder);
+    the gradient has the same shape.
+
     Returns
     -------
     loss : float
-    grad : ndarray, shape (n_atoms, 3)
+    grad : ndarray, shape of ``coords``
         d loss / d coords, chained through each rotation (``R_i^T`` times the in-plane
         gradient; the beam direction gets no gradient from one view).
 
@@ -217,7 +230,9 @@ def projection_loss(
     >>> float(loss), float(np.abs(grad).max())
     (0.0, 0.0)
     """
-    X, w = _check_atoms(coords, weights)
+    C = as_float_array(coords, "coords", (3,))
+    per_view = C.ndim == 3
+    X, w = _check_atoms(C[0] if per_view else C, weights)
     R, _ = _views(Rs)
     Y = as_float_array(images, "images")
     Y = Y[None] if Y.ndim == 2 else Y
@@ -225,9 +240,11 @@ def projection_loss(
         raise ValueError(
             f"images must have shape ({len(R)}, n, n) to match the rotations, got {Y.shape}"
         )
+    if per_view and C.shape[:2] != (len(R), len(X)):
+        raise ValueError(f"coords of shape {C.shape} need one structure per view ({len(R)})")
     n = Y.shape[1]
     _check_grid(n, pixel_size, sigma)
-    P = np.einsum("mij,aj->mai", R, X)
+    P = np.einsum("mij,maj->mai", R, C) if per_view else np.einsum("mij,aj->mai", R, X)
     gx, gy, (dx, dy) = _gaussians(P, n, pixel_size, sigma)
     scale = np.sqrt(2 * np.pi) * sigma / pixel_size
     r = scale * np.einsum("a,may,max->myx", w, gy, gx, optimize=True) - Y
@@ -237,6 +254,8 @@ def projection_loss(
     gpx = c * np.einsum("may,max,myx->ma", gy, gx * dx, r, optimize=True)
     gpy = c * np.einsum("may,may->ma", gy * dy, ry, optimize=True)
     gP = np.stack([gpx, gpy, np.zeros_like(gpx)], axis=-1)  # d loss / d (R x)
+    if per_view:
+        return loss, np.einsum("mij,mai->maj", R, gP)
     return loss, np.einsum("mij,mai->aj", R, gP)
 
 
@@ -354,3 +373,220 @@ def fit_atoms(
         if t % save_every == 0:
             traj.append(X.copy())
     return AtomFit(X, np.array(traj), np.array(li), np.array(lb))
+
+
+class _Adam:
+    """Adam on a list of arrays (the update rule of :func:`fit_atoms`)."""
+
+    def __init__(self, params: list[Array], lrs: list[float]):
+        self.m1 = [np.zeros_like(p) for p in params]
+        self.m2 = [np.zeros_like(p) for p in params]
+        self.lrs, self.t = lrs, 0
+
+    def step(self, params: list[Array], grads: list[Array]) -> list[Array]:
+        self.t += 1
+        b1, b2, eps, t = 0.9, 0.999, 1e-8, self.t
+        out = []
+        for i, (p, g) in enumerate(zip(params, grads)):
+            self.m1[i] = b1 * self.m1[i] + (1 - b1) * g
+            self.m2[i] = b2 * self.m2[i] + (1 - b2) * g * g
+            step = (self.m1[i] / (1 - b1**t)) / (np.sqrt(self.m2[i] / (1 - b2**t)) + eps)
+            out.append(p - self.lrs[i] * step)
+        return out
+
+
+@dataclass(frozen=True)
+class HingeFit:
+    """Result of :func:`fit_hinge`: final angle (radians), its path and the image loss."""
+
+    angle: float
+    angles: Array
+    image_loss: Array
+
+
+def fit_hinge(
+    coords: ArrayLike,
+    pivot_index: int,
+    axis: ArrayLike,
+    angle0: float,
+    Rs: ArrayLike,
+    images: ArrayLike,
+    pixel_size: float,
+    sigma: float = 1.5,
+    steps: int = 300,
+    lr: float = 0.01,
+) -> HingeFit:
+    """Fit one hinge angle (radians) to images by Adam, the optimiser of :func:`fit_atoms`.
+
+    The model is ``hinge(coords, pivot_index, axis, angle)``; the gradient is exact:
+    ``dL/dangle = sum_a <dL/dx_a, u x (x_a - p)>`` over the moving atoms, with ``u`` the
+    unit axis and ``p`` the pivot. ``lr`` is in radians per step (0.01 rad moves an atom
+    20 Å from the pivot by 0.2 Å, the default step of :func:`fit_atoms`).
+
+    Examples
+    --------
+    >>> X = toy_chain(); Rs = np.stack([np.eye(3), np.eye(3)[[2, 0, 1]]])
+    >>> y = project_atoms(X, Rs, 24, 1.5)
+    >>> fit = fit_hinge(X, 13, [0, 0, 1], 0.3, Rs, y, 1.5, steps=200)
+    >>> bool(abs(fit.angle) < 0.01)
+    True
+    """
+    X0 = as_float_array(coords, "coords", (3,))
+    u = as_float_array(axis, "axis")
+    if u.shape != (3,) or np.linalg.norm(u) == 0:
+        raise ValueError("axis must be a non-zero 3-vector")
+    u = u / np.linalg.norm(u)
+    if steps < 1 or lr <= 0:
+        raise ValueError("steps must be >= 1 and lr > 0")
+    p = X0[pivot_index]
+    opt = _Adam([np.zeros(1)], [lr])
+    a = np.array([float(angle0)])
+    angles, losses = [], []
+    for t in range(steps + 1):
+        X = hinge(X0, pivot_index, u, a[0])
+        loss, g = projection_loss(X, Rs, images, pixel_size, sigma)
+        angles.append(a[0])
+        losses.append(loss)
+        if t == steps:
+            break
+        moving = X[pivot_index + 1 :] - p
+        da = np.sum(g[pivot_index + 1 :] * np.cross(u, moving))
+        (a,) = opt.step([a], [np.array([da])])
+    return HingeFit(float(a[0]), np.array(angles), np.array(losses))
+
+
+def _pair_energy_batch(X: Array, i: Array, j: Array, lengths: Array) -> tuple[float, Array]:
+    """``0.5 sum (|x_j - x_i| - l)^2`` over pairs and structures (m, a, 3), and its gradient."""
+    d = X[:, j] - X[:, i]
+    r = np.linalg.norm(d, axis=2)
+    e = r - lengths
+    g = (e / np.maximum(r, 1e-12))[..., None] * d
+    grad = np.zeros_like(X)
+    np.add.at(grad, (slice(None), j), g)
+    np.add.at(grad, (slice(None), i), -g)
+    return 0.5 * float(np.sum(e * e)), grad
+
+
+@dataclass(frozen=True)
+class LatentDecoderFit:
+    """Result of :func:`fit_latent_decoder`.
+
+    The decoder maps a latent ``z`` (``latent_dim`` values) to coordinates
+    ``reference + sum_j z_j linear[j] + sum_j z_j**2 quadratic[j]``.
+
+    Attributes
+    ----------
+    reference : ndarray, shape (n_atoms, 3)
+    linear, quadratic : ndarray, shape (latent_dim, n_atoms, 3)
+    latents : ndarray, shape (m, latent_dim)
+        One latent per image, standardised (mean 0, standard deviation 1 per dimension).
+    image_loss : ndarray, shape (steps + 1,)
+    """
+
+    reference: Array
+    linear: Array
+    quadratic: Array
+    latents: Array
+    image_loss: Array
+
+    def decode(self, z: ArrayLike) -> Array:
+        """Coordinates for latents ``z`` of shape (k, latent_dim): (k, n_atoms, 3)."""
+        Z = as_float_array(z, "z").reshape(-1, self.linear.shape[0])
+        return (
+            self.reference
+            + np.einsum("kj,jai->kai", Z, self.linear)
+            + np.einsum("kj,jai->kai", Z**2, self.quadratic)
+        )
+
+
+def fit_latent_decoder(
+    coords0: ArrayLike,
+    Rs: ArrayLike,
+    images: ArrayLike,
+    pixel_size: float,
+    rng: np.random.Generator,
+    sigma: float = 1.5,
+    latent_dim: int = 1,
+    bond_weight: float = 1.0,
+    network_cutoff: float = 0.0,
+    degree: int = 1,
+    steps: int = 300,
+    lr: float = 0.05,
+    lr_latent: float = 0.05,
+) -> LatentDecoderFit:
+    """Fit a latent-conditioned atomic decoder and one latent per image (an auto-decoder).
+
+    The decoder is linear (``degree=1``) or quadratic (``degree=2``) in each latent
+    coordinate (see :class:`LatentDecoderFit`); a quadratic one can fold the latent
+    axis back on itself (two values of ``z`` decoding to one structure).
+    the reference starts at ``coords0`` and the displacement fields at zero; latents
+    start as small random numbers from ``rng``. Adam on the image loss of every image
+    at its own decoded structure (:func:`projection_loss` with one structure per view)
+    plus ``bond_weight`` times the mean restraint energy of the decoded structures:
+    harmonic springs at the distances of ``coords0`` between consecutive atoms and, if
+    ``network_cutoff`` (Å) is positive, between every pair closer than that (an elastic
+    network), with weights relative to the starting image loss, as in :func:`fit_atoms`. After each step the latents are standardised per dimension and
+    the decoder re-parameterised so that every decoded structure is unchanged (the
+    scale of ``z`` is otherwise arbitrary). Poses are known.
+
+    Examples
+    --------
+    >>> X = toy_chain(); rng = np.random.default_rng(0)
+    >>> from helpers.sampling import uniform_rotations
+    >>> Rs = uniform_rotations(30, rng); z = rng.uniform(-1, 1, 30)
+    >>> C = np.stack([hinge(X, 13, [0, 0, 1], 0.5 * a) for a in z])
+    >>> fit = fit_latent_decoder(X, Rs, project_atoms(C, Rs, 24, 1.5), 1.5, rng, steps=150)
+    >>> bool(abs(np.corrcoef(fit.latents[:, 0], z)[0, 1]) > 0.9)  # z recovered up to sign
+    True
+    """
+    X0 = as_float_array(coords0, "coords0", (3,))
+    if X0.ndim != 2:
+        raise ValueError(f"coords0 must have shape (n_atoms, 3), got {X0.shape}")
+    R, _ = _views(Rs)
+    m = len(R)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError("rng must be a numpy.random.Generator")
+    if isinstance(latent_dim, bool) or int(latent_dim) != latent_dim or latent_dim < 1:
+        raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}")
+    if bond_weight < 0 or lr <= 0 or lr_latent <= 0 or steps < 1 or m < 3:
+        raise ValueError("need bond_weight >= 0, lr > 0, lr_latent > 0, steps >= 1, >= 3 images")
+    k = int(latent_dim)
+    if degree not in (1, 2):
+        raise ValueError(f"degree must be 1 (linear decoder) or 2 (quadratic), got {degree!r}")
+    if network_cutoff < 0:
+        raise ValueError(f"network_cutoff must be >= 0 (Å), got {network_cutoff}")
+    # restrained pairs: the chain's bonds, plus every pair closer than network_cutoff
+    ii, jj = np.triu_indices(len(X0), 1)
+    D0 = np.linalg.norm(X0[jj] - X0[ii], axis=1)
+    keep = (jj == ii + 1) | (D0 < network_cutoff)
+    ii, jj, L = ii[keep], jj[keep], D0[keep]
+    ref, lin, quad = X0.copy(), np.zeros((k,) + X0.shape), np.zeros((k,) + X0.shape)
+    Z = 0.1 * rng.standard_normal((m, k))
+    scale = max(projection_loss(X0, R, images, pixel_size, sigma)[0], 1e-12)
+    opt = _Adam([ref, lin, quad, Z], [lr, lr, lr, lr_latent])
+    losses = []
+
+    def decode(ref, lin, quad, Z):
+        return ref + np.einsum("mj,jai->mai", Z, lin) + np.einsum("mj,jai->mai", Z**2, quad)
+
+    for t in range(steps + 1):
+        X = decode(ref, lin, quad, Z)
+        loss, g = projection_loss(X, R, images, pixel_size, sigma)
+        losses.append(loss)
+        if t == steps:
+            break
+        if bond_weight > 0:
+            _, gb = _pair_energy_batch(X, ii, jj, L)
+            g = g + bond_weight * scale / m * gb
+        g_ref = g.sum(axis=0)
+        g_lin = np.einsum("mj,mai->jai", Z, g)
+        g_quad = np.einsum("mj,mai->jai", Z**2, g) if degree == 2 else np.zeros_like(quad)
+        g_Z = np.einsum("mai,jai->mj", g, lin) + 2 * Z * np.einsum("mai,jai->mj", g, quad)
+        ref, lin, quad, Z = opt.step([ref, lin, quad, Z], [g_ref, g_lin, g_quad, g_Z])
+        # standardise z = a z' + b per dimension, keeping every decoded structure
+        b, a = Z.mean(axis=0), Z.std(axis=0) + 1e-12
+        ref = ref + np.einsum("j,jai->ai", b, lin) + np.einsum("j,jai->ai", b**2, quad)
+        lin = a[:, None, None] * lin + 2 * (a * b)[:, None, None] * quad
+        quad = (a**2)[:, None, None] * quad
+        Z = (Z - b) / a
+    return LatentDecoderFit(ref, lin, quad, Z, np.array(losses))

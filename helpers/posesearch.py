@@ -539,6 +539,7 @@ def reconstruct(
     voltage: float = 300.0,
     cs: float = 2.7,
     amplitude_contrast: float = 0.1,
+    prior: ArrayLike | None = None,
 ) -> Array:
     """Direct Fourier inversion with CTF correction and known (or searched) poses.
 
@@ -547,6 +548,9 @@ def reconstruct(
     estimate is ``sum w CTF Y / (sum w CTF^2 + wiener)`` per Fourier voxel (a Wiener-like
     filter whose constant keeps sparsely sampled voxels near zero), then divided by the
     ``sinc^2`` apodization of the trilinear gridding. With ``defocus=None`` the CTF is 1.
+    With a ``prior`` map ``V0`` the estimate is ``(sum w CTF Y + wiener V0^) / (sum w
+    CTF^2 + wiener)``: the data where they are dense, the prior where they are sparse
+    (the minimiser of the data misfit plus ``wiener ||V - V0||^2``, per Fourier voxel).
 
     Examples
     --------
@@ -579,6 +583,9 @@ def reconstruct(
     pad = 2
     N = pad * n
     s = N // 2 - n // 2
+    V0 = None if prior is None else as_float_array(prior, "prior")
+    if V0 is not None and V0.shape != (n, n, n):
+        raise ValueError(f"prior must have shape ({n}, {n}, {n}), got {V0.shape}")
     big = np.zeros((m, N, N))
     big[:, s : s + n, s : s + n] = Y
     F2 = _fft2c(big)
@@ -610,7 +617,14 @@ def reconstruct(
                 num_im += np.bincount(flat, w * vals.imag, M**3)
                 den += np.bincount(flat, w * w2, M**3)
     inner = (slice(1, N + 1),) * 3
-    F3 = (num_re + 1j * num_im).reshape(M, M, M)[inner] / (den.reshape(M, M, M)[inner] + wiener)
+    num = (num_re + 1j * num_im).reshape(M, M, M)[inner]
+    if V0 is not None:  # the prior's transform on the same padded, apodized grid
+        big0 = np.zeros((N, N, N))
+        big0[s : s + n, s : s + n, s : s + n] = V0
+        num = num + wiener * np.fft.fftshift(
+            np.fft.fftn(np.fft.ifftshift(big0 * _sinc2_apodization(N)))
+        )
+    F3 = num / (den.reshape(M, M, M)[inner] + wiener)
     out = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F3))).real / _sinc2_apodization(N)
     return out[s : s + n, s : s + n, s : s + n]
 

@@ -291,7 +291,7 @@ def cryofold_panel(offset_deg: float = 20.0, step: int = 300) -> LivePanel:
 
     Examples
     --------
-    >>> panel = cryofold_panel()             # runs ten short fits (~1 s)
+    >>> panel = cryofold_panel()    # ten fits of 300 steps, once per process (a few s)
     >>> panel.controls["offset_deg"].value = 60.0
     """
     from .panels import CryofoldPanel

@@ -147,3 +147,15 @@ def test_bad_input(vol):
         ps.ab_initio(np.zeros((1, 24, 24)), vol, PX, [])
     with pytest.raises(ValueError, match="shifts_pixels"):
         ps.reconstruct(np.zeros((2, 24, 24)), np.stack([np.eye(3)] * 2), PX, np.zeros((3, 2)))
+
+
+def test_reconstruct_prior_fills_what_the_data_leave_empty(vol):
+    R = uniform_rotations(3, np.random.default_rng(9))
+    imgs = im.fourier_slices(vol, R)
+    none = ps.reconstruct(imgs, R, PX, wiener=1.0)
+    with_truth = ps.reconstruct(imgs, R, PX, wiener=1.0, prior=vol)
+    assert np.linalg.norm(with_truth - vol) < 0.3 * np.linalg.norm(none - vol)
+    only_prior = ps.reconstruct(np.zeros_like(imgs), R, PX, wiener=1e8, prior=vol)
+    np.testing.assert_allclose(only_prior, vol, atol=1e-5 * vol.max())
+    with pytest.raises(ValueError, match="prior"):
+        ps.reconstruct(imgs, R, PX, prior=np.zeros((4, 4, 4)))
