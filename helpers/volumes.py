@@ -355,11 +355,37 @@ def write_mrc(
 
 
 def read_mrc(path: str | Path) -> tuple[Array, float, Array]:
-    """Read a map: returns ``(vol [z, y, x] as float64, voxel_size Å, origin (x, y, z) Å)``."""
+    """Read a map: returns ``(vol [z, y, x] as float64, voxel_size Å, origin (x, y, z) Å)``.
+
+    The file stores its array as (sections, rows, columns) along the axes named by the
+    header's ``MAPS, MAPR, MAPC`` (1 = x, 2 = y, 3 = z; MRC2014); the array is
+    transposed so that it always comes back indexed ``[z, y, x]``.
+
+    Parameters
+    ----------
+    path : str or Path
+        An MRC/CCP4 map file.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "m.mrc")
+    >>> write_mrc(p, np.ones((2, 3, 4)), 2.0)
+    >>> vol, voxel_size, origin = read_mrc(p)
+    >>> vol.shape, voxel_size
+    ((2, 3, 4), 2.0)
+    """
     import mrcfile
 
     with mrcfile.open(str(path), permissive=False) as mrc:
-        vol = np.asarray(mrc.data, dtype=np.float64).copy()
+        h = mrc.header
+        order = (int(h.maps), int(h.mapr), int(h.mapc))  # spatial axis of each array axis
+        if sorted(order) != [1, 2, 3]:
+            raise ValueError(f"path: MAPC/MAPR/MAPS must be a permutation of 1, 2, 3, got {order}")
+        data = np.asarray(mrc.data, dtype=np.float64)
+        if data.ndim != 3:
+            raise ValueError(f"path: expected a 3-D map, got an array of shape {data.shape}")
+        vol = np.transpose(data, [order.index(a) for a in (3, 2, 1)]).copy()
         vs = float(mrc.voxel_size.x)
         origin = np.array([mrc.header.origin.x, mrc.header.origin.y, mrc.header.origin.z], float)
     return vol, vs, origin

@@ -235,3 +235,30 @@ def test_reconstruction_matches_a_plain_reference_including_the_box_edges():
     np.testing.assert_allclose(
         im.reconstruct_fourier(imgs, Rs), _reconstruct_reference(imgs, Rs), atol=1e-12
     )
+
+
+@pytest.mark.parametrize("order", [(3, 2, 1), (2, 1, 3), (1, 3, 2), (2, 3, 1), (3, 1, 2)])
+def test_read_mrc_honours_the_header_axis_order(tmp_path, order):
+    """A valid MRC file may store columns along any axis (MAPC/MAPR/MAPS): the map
+    must come back as [z, y, x] whatever the stored order."""
+    import mrcfile
+
+    rng = np.random.default_rng(3)
+    vol = rng.standard_normal((5, 6, 7))  # [z, y, x], all sizes different
+    mapc, mapr, maps = order
+    # stored array axes are (sections, rows, columns) = spatial axes (maps, mapr, mapc)
+    zyx_axis = {3: 0, 2: 1, 1: 2}  # spatial axis (1=x, 2=y, 3=z) -> axis of vol
+    stored = np.transpose(vol, [zyx_axis[maps], zyx_axis[mapr], zyx_axis[mapc]])
+    path = tmp_path / "perm.mrc"
+    with mrcfile.new(str(path)) as mrc:
+        mrc.set_data(stored.astype(np.float32))
+        mrc.header.mapc, mrc.header.mapr, mrc.header.maps = mapc, mapr, maps
+        mrc.header.mx, mrc.header.my, mrc.header.mz = 7, 6, 5  # sampling along x, y, z
+        mrc.header.cella = (7 * 1.5, 6 * 1.5, 5 * 1.5)
+    got, vs, _ = vo.read_mrc(path)
+    assert vs == 1.5
+    np.testing.assert_allclose(got, vol.astype(np.float32))
+    gemmi = pytest.importorskip("gemmi")  # independent reader: its grid is [x, y, z]
+    m = gemmi.read_ccp4_map(str(path))
+    m.setup(float("nan"))
+    np.testing.assert_allclose(np.asarray(m.grid.array).transpose(2, 1, 0), got)
