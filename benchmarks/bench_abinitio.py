@@ -8,7 +8,7 @@ over four epochs, and fixed at 12 and at 6, for 8 epochs. Reports the median pos
 after the best global rotation, the resolution where the FSC with the truth drops below
 0.5, and the CPU time. Also the baseline: the same search against the true map.
 
-Run: .venv/bin/python benchmarks/bench_abinitio.py   (about 10 CPU-minutes)
+Run: .venv/bin/python benchmarks/bench_abinitio.py   (about 5 CPU-minutes)
 """
 
 from __future__ import annotations
