@@ -159,3 +159,16 @@ def test_reconstruct_prior_fills_what_the_data_leave_empty(vol):
     np.testing.assert_allclose(only_prior, vol, atol=1e-5 * vol.max())
     with pytest.raises(ValueError, match="prior"):
         ps.reconstruct(imgs, R, PX, prior=np.zeros((4, 4, 4)))
+
+
+def test_ab_initio_lowpass_keeps_only_the_searched_band(vol):
+    rng = np.random.default_rng(10)
+    R = uniform_rotations(30, rng)
+    imgs = np.stack([im.add_noise(p, 5.0, rng) for p in im.fourier_slices(vol, R)])
+    res = ps.ab_initio(imgs, vol, PX, [5.0], n_levels=2, lowpass=True)
+    F = np.abs(np.fft.fftshift(np.fft.fftn(np.fft.ifftshift(res.volume))))
+    k = np.arange(24) - 12
+    kz, ky, kx = np.meshgrid(k, k, k, indexing="ij")
+    outside = kx**2 + ky**2 + kz**2 > 25
+    assert F[outside].max() < 1e-9 * F.max()
+    assert F[~outside].max() > 0
