@@ -551,7 +551,12 @@ def vesper_rotate_vectors(vectors: ArrayLike, density: ArrayLike, R: ArrayLike) 
         raise ValueError("vectors must have shape (3, a, a, a) and density (a, a, a)")
     Rs = check_rotation_matrix(R)
     single = Rs.ndim == 2
-    Rs = Rs.reshape(-1, 3, 3)
+    out = _vesper_rotate(vec, dens, Rs.reshape(-1, 3, 3), True)
+    return out[0] if single else out
+
+
+def _vesper_rotate(vec: Array, dens: Array, Rs: Array, turn: bool) -> Array:
+    """``RotMRC`` for a stack of rotations; ``turn=False`` moves channels without turning them."""
     a = vec.shape[1]
     c = 0.5 * a
     g = np.arange(a) - c
@@ -566,9 +571,8 @@ def vesper_rotate_vectors(vectors: ArrayLike, density: ArrayLike, R: ArrayLike) 
         s = np.where(inside, np.trunc(src), 0).astype(int)
         j = (s[2] * a + s[1]) * a + s[0]
         use = inside & (flat_d[j] != 0)
-        out[k][:, use] = Rk @ flat_v[:, j[use]]
-    out = out.reshape(len(Rs), 3, a, a, a)
-    return out[0] if single else out
+        out[k][:, use] = Rk @ flat_v[:, j[use]] if turn else flat_v[:, j[use]]
+    return out.reshape(len(Rs), 3, a, a, a)
 
 
 def _vesper_scan(F1: Array, rotated: Array) -> tuple[Array, Array]:
@@ -588,19 +592,32 @@ def _vesper_scan(F1: Array, rotated: Array) -> tuple[Array, Array]:
     return np.maximum(best, 0.0), t
 
 
-def _vesper_search(ref, target, voxel_size, tvs, spacing, bandwidth, thr, thr_t, step, n_top):
+def _vesper_features(vec: Array, dens: Array, score: str) -> Array:
+    if score == "dot":
+        return vec
+    out = np.zeros_like(vec)
+    out[0] = dens if score == "cc" else (dens > 0)  # "-C": kernel densities; "-L": overlap
+    return out
+
+
+def _vesper_search(
+    ref, target, voxel_size, tvs, spacing, bandwidth, thr, thr_t, step, n_top, score="dot"
+):
     n1 = vesper_box_size(ref, voxel_size, thr, spacing)
     n2 = vesper_box_size(target, tvs, thr_t, spacing)
     a = max(n1, n2)
-    v1, _ = vesper_density_vectors(ref, voxel_size, spacing, bandwidth, thr, n=a)
+    v1, d1 = vesper_density_vectors(ref, voxel_size, spacing, bandwidth, thr, n=a)
     v2, d2 = vesper_density_vectors(target, tvs, spacing, bandwidth, thr_t, n=a)
+    v1 = _vesper_features(v1, d1, score)
+    v2 = _vesper_features(v2, d2, score)
+    turn = score == "dot"
     F1 = scipy.fft.rfftn(v1, axes=(-3, -2, -1), workers=-1)
 
     def scan(angles_deg):
         Rs = _euler_zyx(*np.deg2rad(np.asarray(angles_deg, float)).T)
         best, t = [], []
         for k in range(0, len(Rs), 32):
-            b, tt = _vesper_scan(F1, vesper_rotate_vectors(v2, d2, Rs[k : k + 32]))
+            b, tt = _vesper_scan(F1, _vesper_rotate(v2, d2, Rs[k : k + 32], turn))
             best.append(b)
             t.append(tt)
         return Rs, np.concatenate(best), np.concatenate(t)
@@ -978,6 +995,7 @@ def align_maps(
     angle_step: float | None = None,
     degrees: bool = False,
     n_top: int = 10,
+    score: str = "dot",
 ) -> AlignmentResult:
     """Global alignment of two maps: rotation and translation of ``target`` onto ``ref``.
 
@@ -1000,6 +1018,10 @@ def align_maps(
         Rotation step, radians (degrees with ``degrees=True``).
     n_top : int
         Number of poses refined (and returned in ``top_*``).
+    score : {"dot", "cc", "overlap"}
+        ``search="vesper"`` only: VESPER's vector mode (``-V``), its density mode on the
+        kernel-smoothed maps (``-C``, the raw product sum) or its overlap mode (``-L``,
+        the number of grid points where both maps are active).
 
     Returns
     -------
@@ -1021,6 +1043,10 @@ def align_maps(
     )
     if search not in ("fast", "vesper"):
         raise ValueError(f"search must be 'fast' or 'vesper', got {search!r}")
+    if score not in ("dot", "cc", "overlap") or (search == "fast" and score != "dot"):
+        raise ValueError(
+            f"score must be 'dot' (or 'cc', 'overlap' with search='vesper'), got {score!r}"
+        )
     if isinstance(n_top, bool) or not isinstance(n_top, (int, np.integer)) or n_top < 1:
         raise ValueError(f"n_top must be a positive integer, got {n_top!r}")
     step_deg = None
@@ -1032,7 +1058,7 @@ def align_maps(
         thr_t = thr if target_threshold is None else float(target_threshold)
         sp = 7.0 if spacing is None else _check_positive(spacing, "spacing")
         bw = 16.0 if bandwidth is None else _check_positive(bandwidth, "bandwidth")
-        out = _vesper_search(a, b, vs, tvs, sp, bw, thr, thr_t, step_deg or 30.0, int(n_top))
+        out = _vesper_search(a, b, vs, tvs, sp, bw, thr, thr_t, step_deg or 30.0, int(n_top), score)
         coarse = out["coarse_scores"]
         z = [zscores(s, coarse) for s in out["scores"]]
         return AlignmentResult(
@@ -1069,15 +1095,33 @@ def align_maps(
     )
     # level 1 of the refinement: maps smoothed to about half the coarse spacing, every pose
     mid = max(vs, tvs, MID_SPACING * sp)
-    obj1 = _pose_objective(a, b, vs, tvs, thr, mid, 0.5 * sp)
-    fits = [_refine(obj1, grid[i], trans[i], 100) for i in keep]
+    # the correlation is taken over the mask of the map with less density above its
+    # contour, so that a domain is placed inside a complex (local alignment) on its own
+    # voxels; poses of the swapped problem are inverses
+    swap = np.count_nonzero(b > thr_t) * tvs**3 < np.count_nonzero(a > thr) * vs**3
+
+    def level(spacing_, smooth):
+        if swap:
+            return _pose_objective(b, a, tvs, vs, thr_t, spacing_, smooth)
+        return _pose_objective(a, b, vs, tvs, thr, spacing_, smooth)
+
+    def refine(obj, R, t):
+        if not swap:
+            return _refine(obj, R, t, 100)
+        f = _refine(obj, R.T, -R.T @ t, 100)
+        return RefinedPose(
+            f.rotation.T, -f.rotation.T @ f.translation, f.correlation, f.n_evaluations
+        )
+
+    obj1 = level(mid, 0.5 * sp)
+    fits = [refine(obj1, grid[i], trans[i]) for i in keep]
     n_eval = len(grid) + sum(f.n_evaluations for f in fits)
     order = np.argsort([-f.correlation for f in fits])
     # level 2: the three best on the original maps, lightly smoothed against noise
-    obj2 = _pose_objective(a, b, vs, tvs, thr, vs, 0.5 * max(vs, tvs))
+    obj2 = level(max(vs, tvs), 0.5 * max(vs, tvs))
     final = []
     for j in order[:3]:
-        f = _refine(obj2, fits[j].rotation, fits[j].translation, 100)
+        f = refine(obj2, fits[j].rotation, fits[j].translation)
         n_eval += f.n_evaluations
         final.append((f, j))
     final.sort(key=lambda fj: -fj[0].correlation)
