@@ -608,6 +608,7 @@ def _vesper_search(
     a = max(n1, n2)
     v1, d1 = vesper_density_vectors(ref, voxel_size, spacing, bandwidth, thr, n=a)
     v2, d2 = vesper_density_vectors(target, tvs, spacing, bandwidth, thr_t, n=a)
+    n_active = int(min(np.count_nonzero(d1), np.count_nonzero(d2)))
     v1 = _vesper_features(v1, d1, score)
     v2 = _vesper_features(v2, d2, score)
     turn = score == "dot"
@@ -669,6 +670,7 @@ def _vesper_search(
         coarse_scores=sco,
         n_evaluated=n_eval,
         box=a,
+        n_active=n_active,
     )
 
 
@@ -844,8 +846,9 @@ def refine_pose(
     return _refine(obj, R0, t0, max_iter)
 
 
-def _pose_objective(a, b, vs, tvs, thr, sp, smooth) -> _PoseObjective:
-    mask_full = ndimage.gaussian_filter((a > thr).astype(float), 2.0 / vs) > 0.05
+def _pose_objective(a, b, vs, tvs, thr, sp, smooth, widen=2.0) -> _PoseObjective:
+    # the contour mask of ``a``, widened by about ``widen`` Å
+    mask_full = ndimage.gaussian_filter((a > thr).astype(float), widen / vs) > 0.05
     A = _level_maps(a, vs, sp, smooth)
     B = _level_maps(b, tvs, max(sp, tvs), smooth)
     vsA = sp if sp > vs * 1.01 else vs
@@ -894,6 +897,8 @@ class AlignmentResult:
     top_translations: Array = field(repr=False)
     top_scores: Array = field(repr=False)
     top_dot: Array = field(repr=False)  # coarse DOT of the same poses (their Z-scores' input)
+    box: int = 0  # edge of the coarse search box (grid points)
+    n_active: int = 0  # active coarse points of the map with fewer of them
 
 
 def _coarse_vectors(vol, vs, spacing, bandwidth, thr, n):
@@ -942,11 +947,24 @@ def _splat(points: Array, values: Array, n: int, Rs: Array) -> Array:
 def _fast_search(a, b, vs, tvs, thr, thr_t, spacing, bandwidth, level, n_keep):
     n = int(np.ceil(max(max(a.shape) * vs, max(b.shape) * tvs) / spacing))
     n += n % 2
-    va, _ = _coarse_vectors(a, vs, spacing, bandwidth, thr, n)
+    va, ma = _coarse_vectors(a, vs, spacing, bandwidth, thr, n)
     vb, mb = _coarse_vectors(b, tvs, spacing, bandwidth, thr_t, n)
+    # crop the box to the molecules, as VESPER sizes its box by 2 d_max
+    c = n // 2
+    za, ya, xa = np.nonzero(ma)
     z, y, x = np.nonzero(mb)
-    pts = np.stack([x, y, z], axis=1) - n // 2.0
+    if len(z) == 0 or len(za) == 0:
+        raise ValueError("a map has no density above its threshold on the coarse grid")
+    r = max(
+        np.sqrt(np.max((xa - c) ** 2 + (ya - c) ** 2 + (za - c) ** 2)),
+        np.sqrt(np.max((x - c) ** 2 + (y - c) ** 2 + (z - c) ** 2)),
+    )
+    m = min(n, 2 * int(np.ceil(r)) + 4)
+    lo = c - m // 2
+    va = va[:, lo : lo + m, lo : lo + m, lo : lo + m]
+    pts = np.stack([x, y, z], axis=1) - float(c)
     vals = vb[:, z, y, x].T
+    n = m
     Fa = scipy.fft.rfftn(va, axes=(-3, -2, -1), workers=-1)
 
     def scan(Rs):
@@ -978,7 +996,8 @@ def _fast_search(a, b, vs, tvs, thr, thr_t, spacing, bandwidth, level, n_keep):
             keep.append(int(i))
         if len(keep) == n_keep:
             break
-    return grid, scores, trans, keep, scan
+    n_active = int(min(len(za), len(pts)))
+    return grid, scores, trans, keep, scan, n, n_active
 
 
 def align_maps(
@@ -1077,6 +1096,8 @@ def align_maps(
             top_translations=out["translations"],
             top_scores=out["scores"],
             top_dot=out["scores"],
+            box=int(out["box"]),
+            n_active=int(out["n_active"]),
         )
 
     sa = map_settings(a, vs)
@@ -1090,7 +1111,7 @@ def align_maps(
     sp = max(sa.spacing, sb.spacing) if spacing is None else _check_positive(spacing, "spacing")
     bw = 2.0 * sp if bandwidth is None else _check_positive(bandwidth, "bandwidth")
     level = 1 if step_deg is None else max(0, int(round(np.log2(60.0 / step_deg))))
-    grid, coarse, trans, keep, scan = _fast_search(
+    grid, coarse, trans, keep, scan, n_box, n_active = _fast_search(
         a, b, vs, tvs, thr, thr_t, sp, bw, level, int(n_top)
     )
     # level 1 of the refinement: maps smoothed to about half the coarse spacing, every pose
@@ -1101,8 +1122,8 @@ def align_maps(
     swap = np.count_nonzero(b > thr_t) * tvs**3 < np.count_nonzero(a > thr) * vs**3
 
     def level(spacing_, smooth):
-        if swap:
-            return _pose_objective(b, a, tvs, vs, thr_t, spacing_, smooth)
+        if swap:  # a tight mask: the larger map has neighbours' density around the domain
+            return _pose_objective(b, a, tvs, vs, thr_t, spacing_, smooth, widen=0.5)
         return _pose_objective(a, b, vs, tvs, thr, spacing_, smooth)
 
     def refine(obj, R, t):
@@ -1147,4 +1168,6 @@ def align_maps(
         top_translations=np.array([f.translation for f, _ in ranked]),
         top_scores=np.array([f.correlation for f, _ in ranked]),
         top_dot=best_dot,
+        box=n_box,
+        n_active=n_active,
     )

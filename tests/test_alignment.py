@@ -58,6 +58,30 @@ def test_defaults_on_a_noisy_64_pair_keep_noise_out():
     assert rot < 2.0 and tr < 2.0
 
 
+def test_local_alignment_places_a_domain_inside_the_full_map():
+    X = vo.toy_protein()
+    ball = X[40:]  # the ball and the arm: no rotational symmetry
+    c = ball.mean(axis=0)
+    R = axis_angle_to_matrix(AXIS, np.deg2rad(100.0))
+    full = vo.gaussian_atoms_map(X, 40, 2.0, 2.0)
+    dom = vo.gaussian_atoms_map((ball - c) @ R, 20, 2.0, 2.0)  # x_full = R y + c
+    res = al.align_maps(full, dom, 2.0)
+    rot, tr = errors(res, R, c)
+    assert rot < 2.0 and tr < 1.0
+
+
+def test_vesper_score_modes_differ_and_cc_finds_a_copy():
+    ref, tgt, R, t = pair(40, 2.0, 30.0, 4.0, sigma=2.5)
+    dot = al.align_maps(ref, tgt, 2.0, 0.05, search="vesper", spacing=5.0, bandwidth=8.0)
+    cc = al.align_maps(ref, tgt, 2.0, 0.05, search="vesper", spacing=5.0, bandwidth=8.0, score="cc")
+    ov = al.align_maps(
+        ref, tgt, 2.0, 0.05, search="vesper", spacing=5.0, bandwidth=8.0, score="overlap"
+    )
+    assert errors(cc, R, t)[0] < 20.0 and errors(dot, R, t)[0] < 20.0  # a 30° grid
+    assert abs(ov.score - round(ov.score)) < 1e-6 and ov.score <= ov.n_active  # a count
+    assert cc.score != dot.score
+
+
 def test_refine_pose_reaches_subvoxel_accuracy_from_a_15_degree_start():
     ref, tgt, R, t = pair(40, 2.0, 25.0, 3.0)
     start = axis_angle_to_matrix([0.0, 1.0, 0.0], np.deg2rad(15.0)) @ R
