@@ -58,6 +58,7 @@ __all__ = [
 
 Array = NDArray[np.float64]
 MID_SPACING = 0.75  # level-1 refinement grid, in coarse spacings
+LEVEL1_ITER = 30  # iterations per pose at level 1 (a basin test, finished at level 2)
 
 
 def _check_map(vol: ArrayLike, name: str) -> Array:
@@ -1126,23 +1127,23 @@ def align_maps(
             return _pose_objective(b, a, tvs, vs, thr_t, spacing_, smooth, widen=0.5)
         return _pose_objective(a, b, vs, tvs, thr, spacing_, smooth)
 
-    def refine(obj, R, t):
+    def refine(obj, R, t, max_iter):
         if not swap:
-            return _refine(obj, R, t, 100)
-        f = _refine(obj, R.T, -R.T @ t, 100)
+            return _refine(obj, R, t, max_iter)
+        f = _refine(obj, R.T, -R.T @ t, max_iter)
         return RefinedPose(
             f.rotation.T, -f.rotation.T @ f.translation, f.correlation, f.n_evaluations
         )
 
     obj1 = level(mid, 0.5 * sp)
-    fits = [refine(obj1, grid[i], trans[i]) for i in keep]
+    fits = [refine(obj1, grid[i], trans[i], LEVEL1_ITER) for i in keep]
     n_eval = len(grid) + sum(f.n_evaluations for f in fits)
     order = np.argsort([-f.correlation for f in fits])
     # level 2: the three best on the original maps, lightly smoothed against noise
     obj2 = level(max(vs, tvs), 0.5 * max(vs, tvs))
     final = []
     for j in order[:3]:
-        f = refine(obj2, fits[j].rotation, fits[j].translation)
+        f = refine(obj2, fits[j].rotation, fits[j].translation, 100)
         n_eval += f.n_evaluations
         final.append((f, j))
     final.sort(key=lambda fj: -fj[0].correlation)
