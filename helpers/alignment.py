@@ -433,7 +433,6 @@ def vesper_box_size(vol: ArrayLike, voxel_size: float, threshold: float, spacing
     spacing = _check_positive(spacing, "spacing")
     w = _vesper_threshold(v, float(threshold))
     keep = v - threshold >= 0 if threshold < 0 else v >= threshold
-    keep &= True
     pts = np.argwhere(keep)[:, ::-1].astype(float)  # (x, y, z) voxel indices
     if len(pts) == 0:
         raise ValueError("vol has no voxel at or above the threshold")
