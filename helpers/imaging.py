@@ -364,25 +364,32 @@ def _sinc2_apodization(N: int) -> Array:
     return a[:, None, None] * a[None, :, None] * a[None, None, :]
 
 
-def _padded_transform(v: Array, pad: int) -> tuple[Array, int, int]:
+def _padded_transform(v: Array, pad: int, correct: bool = True) -> tuple[Array, int, int]:
     """Zero-pad a cubic map ``pad`` times, divide out the apodization, and transform it."""
     n = v.shape[0]
     N = n * pad
     big = np.zeros((N, N, N))
     s = N // 2 - n // 2
     big[s : s + n, s : s + n, s : s + n] = v
-    return _centered_fft(big / _sinc2_apodization(N)), N, s
+    if correct:
+        big = big / _sinc2_apodization(N)
+    return _centered_fft(big), N, s
 
 
 def fourier_slices(
-    vol: ArrayLike, Rs: ArrayLike, pad: int = 2, ctfs: ArrayLike | None = None
+    vol: ArrayLike,
+    Rs: ArrayLike,
+    pad: int = 2,
+    ctfs: ArrayLike | None = None,
+    gridding_correction: bool = True,
 ) -> Array:
     """Projections of one map in many orientations, by the Fourier-slice theorem, batched.
 
     As :func:`fourier_slice` for every rotation in ``Rs`` (shape ``(m, 3, 3)``), with the
     map transformed once. If ``ctfs`` (shape ``(m, N, N)`` on the padded ``N = pad n``
     centred grid, or broadcastable) is given, each slice is multiplied by it before the
-    inverse transform: the CTF-modulated projection.
+    inverse transform: the CTF-modulated projection. ``gridding_correction=False`` skips
+    the division by the ``sinc^2`` apodization (to show what the correction does).
 
     Returns
     -------
@@ -403,7 +410,7 @@ def fourier_slices(
     if pad < 1:
         raise ValueError("pad must be >= 1")
     n = v.shape[0]
-    F, N, s = _padded_transform(v, pad)
+    F, N, s = _padded_transform(v, pad, bool(gridding_correction))
     plane = _central_plane(N)
     if ctfs is not None:
         ctfs = np.broadcast_to(np.asarray(ctfs, float), (len(Rs), N, N))
