@@ -533,8 +533,9 @@ class SamplingPanel:
             "covering radius: the largest\n"
             "angle from any direction to\n"
             "its nearest sample (lower is\n"
-            "better). Energy near 1 from\n"
-            "below: evenly spread."
+            "better). Energy: good sets\n"
+            "sit near 1 − 1.1/√N, random\n"
+            "near 1; compare at equal N."
         )
 
 
