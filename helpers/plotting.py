@@ -400,14 +400,19 @@ def double_cover_figure(
         xlabel="w = cos(t/2)", ylabel="axial part = sin(t/2)", xlim=(-1.4, 1.4), ylim=(-1.4, 1.4)
     )
     ax0.set_title(f"quaternions of rotations by t about ({n[0]:.0f}, {n[1]:.0f}, {n[2]:.0f})")
-    ax0.legend(fontsize=8, loc="center", handletextpad=0.3)
+    ax0.legend(
+        fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, handletextpad=0.3
+    )
     deg = np.rad2deg(t)
     ax1.plot(deg, np.cos(t / 2), label="w = cos(t/2)")
     ax1.plot(deg, np.sin(t / 2), label="axial = sin(t/2)")
     ax1.plot(deg, np.cos(t), color="k", lw=1, ls="--", label="R[0,0] = cos t (the matrix)")
     ax1.axvline(360, color="gray", lw=0.8)
     ax1.set(
-        xlabel="t (deg)", xticks=np.arange(0, 721, 90), title="q needs 720° to return; R needs 360°"
+        xlabel="t (deg)",
+        ylabel="value",
+        xticks=np.arange(0, 721, 90),
+        title="q needs 720° to return; R needs 360°",
     )
     ax1.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3)
     return fig
