@@ -508,7 +508,7 @@ class SamplingPanel:
     """
 
     def __init__(self, method: str, delta_deg: float):
-        self.fig = fig = plt.figure(figsize=(10.5, 3.6))
+        self.fig = fig = plt.figure(figsize=(9.5, 3.4))
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.04, top=0.86, wspace=0.05)
         ax1, ax2 = fig.add_subplot(1, 3, 1), fig.add_subplot(1, 3, 2)
         self.views = [SpherePoints(ax1, (30.0, 25.0)), SpherePoints(ax2, (30.0, 89.0))]
@@ -609,8 +609,8 @@ class AveragingPanel:
     """
 
     def __init__(self, spread_deg: float, outlier_fraction: float):
-        self.fig = fig = plt.figure(figsize=(11.5, 4.0))
-        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.27, top=0.86, wspace=0.35)
+        self.fig = fig = plt.figure(figsize=(9.5, 4.0))
+        fig.subplots_adjust(left=0.07, right=0.97, bottom=0.3, top=0.86, wspace=0.62)
         # two axis-aligned projections: an offset hidden along one viewing direction
         # shows in the other (a single oblique view can hide a mean's whole error)
         self.planes = [(0, 1), (0, 2)]
