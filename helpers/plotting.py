@@ -1013,7 +1013,7 @@ class OrientationPanel:
             particle_features(imgs), encode_rotations(R_train, "6d")
         )
         self.noise = np.random.default_rng(12).standard_normal((24, 24))
-        self.fig = fig = plt.figure(figsize=(10.5, 3.7))
+        self.fig = fig = plt.figure(figsize=(9, 3.4))
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.82, wspace=0.05)
         self.axes = [fig.add_subplot(1, 3, k + 1) for k in range(3)]
         self.images = []
