@@ -73,6 +73,90 @@ def test_hyper_bad_input():
         hyper.HyperFit(hyper.HyperBasis(), {1: np.zeros((1, 144))}).frames([0.0], 2)
 
 
+def test_fourier_bessel_basis_is_orthonormal_on_the_disk():
+    fb = hyper.FourierBesselBasis(radius=8.0, band=1.2)
+    ps = 0.05
+    im = fb.images(np.eye(fb.size), 360, ps)
+    G = np.einsum("ayx,byx->ab", im, im) * ps * ps
+    np.testing.assert_allclose(G, np.eye(fb.size), atol=0.02)
+
+
+def test_fourier_bessel_projections_match_a_direct_radon_sum():
+    """Chord-integral profiles against summing the rasterised function along rays."""
+    from scipy import ndimage
+
+    fb = hyper.FourierBesselBasis(radius=10.0, band=1.0)
+    rng = np.random.default_rng(4)
+    c = rng.normal(size=fb.size)
+    n, ps = 400, 0.06
+    img = fb.images(c, n, ps)
+    for th in (0.3, 2.0):
+        pr = fb.projections([th], 30, 0.7)[0] @ c
+        s = (np.arange(30) - 15) * 0.7
+        tau = np.linspace(-12, 12, 1601)
+        u, up = np.array([np.cos(th), np.sin(th)]), np.array([-np.sin(th), np.cos(th)])
+        pts = s[:, None, None] * u + tau[None, :, None] * up
+        coords = np.stack([pts[..., 1] / ps + n // 2, pts[..., 0] / ps + n // 2])
+        vals = ndimage.map_coordinates(img, coords.reshape(2, -1), order=3).reshape(30, -1)
+        direct = vals.sum(1) * (tau[1] - tau[0])
+        np.testing.assert_allclose(pr, direct, atol=2e-3 * np.abs(pr).max())
+
+
+def test_fourier_bessel_count_follows_weyls_law():
+    # Dirichlet modes of a disk below k: area k^2 / 4 pi - perimeter k / 4 pi
+    for R, band in ((10.0, 1.0), (18.0, 1.3), (15.0, 2.0), (30.0, 1.5)):
+        fb = hyper.FourierBesselBasis(R, band)
+        x = R * band
+        assert abs(fb.size - (x**2 / 4 - x / 2)) < max(2.0, 0.03 * x**2 / 4)
+
+
+def test_fast_normal_equations_match_an_explicit_design_matrix():
+    rng = np.random.default_rng(7)
+    fb = hyper.FourierBesselBasis(radius=10.0, band=0.8)
+    th, t = rng.uniform(0, np.pi, 50), rng.uniform(-1, 1, 50)
+    y = rng.normal(size=(50, 24))
+    fit = hyper.fit_hyper_molecule(y, th, t, 0.9, max_degree=3, basis=fb, ridge=1e-3, chunk=7)
+    B = fb.projections(th, 24, 0.9)
+    P = hyper.legendre_basis(t, 3)
+    D = np.einsum("mq,mbk->mbqk", P, B).reshape(-1, 3 * fb.size)
+    A = D.T @ D
+    lam = 1e-3 * np.mean(np.diag(A))
+    ref = np.linalg.solve(A + lam * np.eye(len(A)), D.T @ y.reshape(-1))
+    np.testing.assert_allclose(fit.coeffs[3].reshape(-1), ref, rtol=1e-8, atol=1e-10)
+
+
+def test_fourier_basis_is_orthonormal_and_periodic():
+    t, w = np.polynomial.legendre.leggauss(60)
+    F = hyper.fourier_basis(t, 7)
+    np.testing.assert_allclose(F.T @ (F * (w / 2)[:, None]), np.eye(7), atol=1e-10)
+    np.testing.assert_allclose(
+        hyper.fourier_basis([-1.0], 7), hyper.fourier_basis([1.0], 7), atol=1e-12
+    )
+
+
+def test_full_turn_rotor_is_periodic_and_fourier_fit_is_seamless():
+    C = hyper.hinge_molecule_2d([-1.0, 1.0], swing=np.pi)
+    np.testing.assert_allclose(C[0], C[1], atol=1e-12)
+    rng = np.random.default_rng(3)
+    th, t = rng.uniform(0, np.pi, 200), rng.uniform(-1, 1, 200)
+    y = hyper.line_projections(hyper.hinge_molecule_2d(t, np.pi), th, 40, 0.9, 2.0)
+    fb = hyper.FourierBesselBasis(18.0, 1.0)
+    fit = hyper.fit_hyper_molecule(y, th, t, 0.9, max_degree=5, basis=fb, temporal="fourier")
+    f = fit.frames([-1.0, 1.0], 5)
+    np.testing.assert_allclose(f[0], f[1], atol=1e-10)
+
+
+def test_new_hyper_inputs_are_checked():
+    with pytest.raises(ValueError, match="temporal"):
+        hyper.fit_hyper_molecule(np.zeros((3, 10)), np.zeros(3), np.zeros(3), 1.0, temporal="x")
+    with pytest.raises(ValueError, match="radius"):
+        hyper.FourierBesselBasis(radius=-1.0)
+    with pytest.raises(ValueError, match="band"):
+        hyper.FourierBesselBasis(band=float("nan"))
+    with pytest.raises(ValueError, match="swing"):
+        hyper.hinge_molecule_2d(0.0, swing=float("inf"))
+
+
 def _ppca_data(seed=0, n=3000, D=15, k=2, s=0.3):
     rng = np.random.default_rng(seed)
     W = rng.normal(size=(D, k))
