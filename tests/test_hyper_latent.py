@@ -206,3 +206,79 @@ def test_latent_bad_input():
     m = latent.fit_ppca(_ppca_data(), 2)
     with pytest.raises(ValueError, match="values per row"):
         m.encode(np.zeros((3, 4)))
+
+
+def test_projected_ppca_with_identity_operators_reaches_the_closed_form_likelihood():
+    Y = _ppca_data(5, n=800, D=8)
+    B = np.broadcast_to(np.eye(8), (800, 8, 8))
+    fit = latent.fit_projected_ppca(Y, B, 2, np.random.default_rng(0), n_iter=200, ridge=0.0)
+    closed = latent.fit_ppca(Y, 2)
+    np.testing.assert_allclose(fit.loglik[-1], closed.loglik(Y).sum(), rtol=1e-4)
+    np.testing.assert_allclose(fit.sigma2, closed.sigma2, rtol=1e-3)
+    assert np.all(np.diff(fit.loglik) > -1e-6)  # EM never decreases the likelihood
+
+
+def test_projected_ppca_recovers_a_subspace_seen_only_through_projections():
+    rng = np.random.default_rng(11)
+    n, bins, K = 1500, 4, 10  # each image sees 4 random combinations of 10 coefficients
+    B = rng.normal(size=(n, bins, K))
+    W0 = rng.normal(size=(K, 2))
+    Z = rng.normal(size=(n, 2))
+    Y = np.einsum("nbk,nk->nb", B, 0.5 + Z @ W0.T) + 0.2 * rng.normal(size=(n, bins))
+    fit = latent.fit_projected_ppca(Y, B, 2, rng, n_iter=100, ridge=0.0)
+    # principal angles between the fitted and true column spaces
+    Q1, Q2 = np.linalg.qr(fit.W)[0], np.linalg.qr(W0)[0]
+    cosines = np.linalg.svd(Q1.T @ Q2, compute_uv=False)
+    assert cosines.min() > 0.99
+    assert np.all(np.diff(fit.loglik) > -1e-6)
+
+
+def test_mlp_backward_matches_finite_differences():
+    rng = np.random.default_rng(0)
+    net = latent.MLP.init(3, 5, 2, rng)
+    X, dOut = rng.normal(size=(7, 3)), rng.normal(size=(7, 2))
+    grads, dX = net.backward(X, dOut)
+    eps = 1e-6
+    for p, g in zip(net.params(), grads):
+        idx = tuple(rng.integers(0, s) for s in p.shape)
+        old = p[idx]
+        p[idx] = old + eps
+        up = np.sum(dOut * net(X))
+        p[idx] = old - eps
+        down = np.sum(dOut * net(X))
+        p[idx] = old
+        np.testing.assert_allclose(g[idx], (up - down) / (2 * eps), rtol=1e-5, atol=1e-8)
+    X2 = X.copy()
+    X2[2, 1] += eps
+    up = np.sum(dOut * net(X2))
+    X2[2, 1] -= 2 * eps
+    down = np.sum(dOut * net(X2))
+    np.testing.assert_allclose(dX[2, 1], (up - down) / (2 * eps), rtol=1e-5)
+
+
+def test_autoencoder_finds_the_one_dimensional_manifold_that_pca_cannot():
+    rng = np.random.default_rng(2)
+    s = rng.uniform(-2.5, 2.5, 400)
+    X = np.c_[np.cos(s), np.sin(s), 0.3 * np.cos(2 * s)]
+    ae = latent.fit_autoencoder(X, 1, 24, rng, steps=3000)
+    rec = ae.decoder(ae.encoder(X))
+    pca = latent.fit_ppca(X + 1e-3 * rng.normal(size=X.shape), 1)
+    rec_pca = pca.decode(pca.encode(X)[0])
+    assert np.mean((rec - X) ** 2) < 0.1 * np.mean((rec_pca - X) ** 2)
+    assert abs(stats.spearmanr(ae.encoder(X)[:, 0], s)[0]) > 0.99
+
+
+def test_new_latent_inputs_are_checked():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="Y must be"):
+        latent.fit_projected_ppca(np.zeros((5, 3)), np.zeros((5, 4, 2)), 1, rng)
+    with pytest.raises(ValueError, match="rng"):
+        latent.fit_projected_ppca(np.zeros((5, 3)), np.zeros((5, 3, 4)), 1, 0)
+    with pytest.raises(ValueError, match="k must be"):
+        latent.fit_projected_ppca(np.zeros((5, 3)), np.zeros((5, 3, 4)), 3, rng)
+    with pytest.raises(ValueError, match="lr"):
+        latent.fit_mlp(np.zeros((5, 2)), np.zeros(5), 4, rng, lr=-1.0)
+    with pytest.raises(ValueError, match="y must have"):
+        latent.fit_mlp(np.zeros((5, 2)), np.zeros(4), 4, rng)
+    with pytest.raises(ValueError, match="k must be"):
+        latent.fit_autoencoder(np.zeros((5, 2)), 2, 4, rng)
