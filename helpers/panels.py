@@ -68,8 +68,8 @@ class CryofoldPanel:
         self.save_every = 10
         self.Rs, self.images, self.fits = _cryofold_fits(self.offsets, steps, self.save_every)
         self.steps = steps
-        self.fig = fig = plt.figure(figsize=(11, 3.7))
-        fig.subplots_adjust(left=0.05, right=0.98, bottom=0.14, top=0.84, wspace=0.3)
+        self.fig = fig = plt.figure(figsize=(9, 3.3))
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.84, wspace=0.35)
         ax0, ax1, ax2 = (fig.add_subplot(1, 3, k + 1) for k in range(3))
         self.axes = (ax0, ax1, ax2)
         T = self.truth
