@@ -39,9 +39,14 @@ vendor:
 
 # execute every notebook (once) and build the site; -W: any warning fails the build,
 # and a raising cell or failing assert fails it too (execute.raise_on_error in _config.yml)
+# Kernels start with scripts/figure_record.py, which notes each figure's size and smallest
+# text in its output metadata for `make figures` (it changes nothing that is drawn).
 site: venv vendor
 	rm -rf _build
-	$(VENV)/bin/jb build . -W --keep-going
+	ipy=$$(mktemp -d) && mkdir -p $$ipy/profile_default/startup \
+	  && cp scripts/figure_record.py $$ipy/profile_default/startup/ \
+	  && IPYTHONDIR=$$ipy $(VENV)/bin/jb build . -W --keep-going; \
+	  rc=$$?; rm -rf $$ipy; exit $$rc
 
 book: site
 	@echo "Serve it with: make serve   (then open http://127.0.0.1:8000)"

@@ -1,6 +1,7 @@
 """Write the JupyterLab settings that `make lab` and Binder share.
 
-No news pop-up and no update check (they cover the live panel in a meeting). The settings
+No news pop-up and no update check (they cover the live panel in a meeting); every
+cell rendered up front. The settings
 go into ``<sys.prefix>/share/jupyter/lab/settings/overrides.json`` of the running Python
 (the project's ``.venv``, or Binder's environment), merged with what is there.
 
@@ -18,6 +19,9 @@ OVERRIDES = {
         "fetchNews": "false",
         "checkForUpdates": False,
     },
+    # render every cell up front (JupyterLab 4 renders only what is on screen by default):
+    # a chapter scrolls without blank flashes while presenting, and checks see every cell
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
 }
 
 
