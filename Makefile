@@ -20,6 +20,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
+# LAYOUT_CHECKS=report: figure sizes, wide equations and long code lines are printed but
+# do not fail `make test` (for the time between a new rule and the chapters meeting it)
+export LAYOUT_CHECKS
 LAB_PORT ?= 8888
 LAB_ARGS ?=
 

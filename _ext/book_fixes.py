@@ -12,7 +12,7 @@
    or its chevron; a click on the title text (a link to the exercise) jumped to the
    exercise and threw ``button is not defined``, or toggled the last solution opened. A
    capturing click handler makes the whole bar toggle its own solution, and nothing else.
-4. ``default_mode: auto`` for the theme, which otherwise logs "Got invalid theme mode".
+4. ``default_mode = auto`` in the page context, which otherwise logs "Got invalid theme mode".
 5. Exercises are numbered per chapter (Exercise 1, 2, ... in each page, as the questions
    are), not across the whole book.
 6. ``book.css`` (beside this file): code blocks that fit 88 columns, display equations
@@ -81,10 +81,11 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = unique
 
 
-def _theme_mode(app, config) -> None:
-    options = config.html_theme_options
-    if not options.get("default_mode"):
-        options["default_mode"] = "auto"
+def _theme_mode(app, pagename, templatename, context, doctree) -> None:
+    # pydata-sphinx-theme's layout writes {{ default_mode }} into the page; sphinx-book-theme
+    # has no such option, so it is empty and the theme's script complains
+    if not context.get("default_mode"):
+        context["default_mode"] = "auto"
 
 
 def _number_exercises_per_chapter(app, env) -> list[str]:
@@ -108,7 +109,7 @@ def setup(app):
     app.add_js_file(None, body=MATHJAX2_HUB_SHIM, priority=100)
     app.add_js_file(None, body=SOLUTION_TOGGLE)
     app.add_css_file("book.css")
-    app.connect("config-inited", _theme_mode)
+    app.connect("html-page-context", _theme_mode)
     app.connect("builder-inited", _static_path)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     # after Sphinx's toctree collector has numbered every figure type

@@ -8,7 +8,8 @@ build ran (figure size, dpi, smallest font size), and checks that
 - the figure is not shrunk more than 1.3x (drawn at most ~897 px: ~9.3 in at dpi 96);
 - no text is under 8 px as displayed (font points x dpi / 72 / shrink).
 
-Prints every figure that fails, with its chapter and cell, and exits 1 if any does.
+Prints every figure that fails, with its chapter and cell, and exits 1 if any does
+(with ``LAYOUT_CHECKS=report`` in the environment it only prints them).
 
 Usage: python scripts/figure_check.py [--build _build]
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import struct
 import sys
 from pathlib import Path
@@ -96,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         f"figure check: {total} figures, {failed} fail (column {COLUMN_PX} px, shrink <= "
         f"{MAX_SHRINK}, text >= {MIN_TEXT_PX:g} px); {unmeasured} without text sizes"
     )
+    if failed and os.environ.get("LAYOUT_CHECKS", "strict") == "report":
+        print("LAYOUT_CHECKS=report: not failing")
+        return 0
     return 1 if failed else 0
 
 
