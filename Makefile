@@ -91,10 +91,10 @@ browser: site
 lab-check: venv
 	$(PY) scripts/lab_check.py
 
-# the lean runtime set in a fresh Python 3.11 venv imports every chapter's imports (slow:
-# not part of `make test`; CI runs it when RUNTIME_CHECK=1)
-runtime-check:
-	$(PY) scripts/runtime_check.py
+# the lean runtime set in a fresh Python 3.11 venv imports every chapter's imports, and
+# repo2docker renders Binder's Dockerfile (a few minutes: .ci/run runs it after make test)
+runtime-check: venv
+	$(PY) scripts/runtime_check.py --repo2docker
 
 test: lint unit site figures browser lab-check
 
