@@ -13,7 +13,7 @@ from helpers.threads import limit_blas_threads
 
 def blas_threads_after_import(env: dict[str, str]) -> list[int]:
     code = (
-        "import helpers\n"
+        "import helpers\nimport numpy\nimport scipy.linalg\n"
         "from threadpoolctl import threadpool_info\n"
         "print([p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas'])"
     )
