@@ -44,7 +44,7 @@ def chapter_imports() -> set[str]:
                 continue
             src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             # IPython magics are not Python: blank them out before parsing
-            src = re.sub(r"^\s*[%!].*$", "", src, flags=re.M)
+            src = re.sub(r"^(\s*)[%!].*$", r"\1pass", src, flags=re.M)
             for node in ast.walk(ast.parse(src)):
                 if isinstance(node, ast.Import):
                     mods.update(a.name for a in node.names)
