@@ -147,12 +147,18 @@ def main() -> int:
                 env=env,
             )
             text = out.stdout + out.stderr
-            keep = re.compile(r"python3\.\d+|binder/|requirements|postBuild|start|PYTHON_VERSION")
+            keep = re.compile(
+                r"environment\.py-3\.\d+|COPY \S+ src/ |pip install|postBuild|R2D_ENTRYPOINT"
+            )
             lines = [ln for ln in text.splitlines() if keep.search(ln)]
-            print("repo2docker --no-build (Dockerfile lines about Python and binder/):")
-            print("\n".join(f"  {ln.strip()[:120]}" for ln in lines[:40]))
-            if "binder/requirements.txt" not in text or not re.search(r"python3\.11|3\.11", text):
-                print("repo2docker did not use binder/requirements.txt with Python 3.11")
+            print("repo2docker --no-build: the Dockerfile lines that use binder/ and Python:")
+            print("\n".join(f"  {ln.strip()[-110:]}" for ln in lines[:40]))
+            # Python 3.11 base environment; the whole repository is copied before pip runs
+            # (binder/requirements.txt refers to ../requirements-runtime.txt and to ".")
+            copy = text.find("src/ ${REPO_DIR}/")
+            pip = text.find('pip install --no-cache-dir -r "binder/requirements.txt"')
+            if "environment.py-3.11" not in text or not 0 <= copy < pip:
+                print("repo2docker would not install binder/requirements.txt on Python 3.11")
                 return 1
     finally:
         if not args.keep:
