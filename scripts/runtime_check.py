@@ -148,7 +148,7 @@ def main() -> int:
             )
             text = out.stdout + out.stderr
             keep = re.compile(
-                r"environment\.py-3\.\d+|COPY \S+ src/ |pip install|postBuild|R2D_ENTRYPOINT"
+                r"environment for python=|COPY \S+ src/ |pip install|postBuild|R2D_ENTRYPOINT"
             )
             lines = [ln for ln in text.splitlines() if keep.search(ln)]
             print("repo2docker --no-build: the Dockerfile lines that use binder/ and Python:")
@@ -157,7 +157,7 @@ def main() -> int:
             # (binder/requirements.txt refers to ../requirements-runtime.txt and to ".")
             copy = text.find("src/ ${REPO_DIR}/")
             pip = text.find('pip install --no-cache-dir -r "binder/requirements.txt"')
-            if "environment.py-3.11" not in text or not 0 <= copy < pip:
+            if "environment for python=3.11" not in text or not 0 <= copy < pip:
                 print("repo2docker would not install binder/requirements.txt on Python 3.11")
                 return 1
     finally:
