@@ -96,7 +96,9 @@ lab-check: venv
 runtime-check: venv
 	$(PY) scripts/runtime_check.py --repo2docker
 
-test: lint unit site figures browser lab-check
+# -k: a failing check does not hide the others (make still exits non-zero at the end)
+test:
+	$(MAKE) -k lint unit site figures browser lab-check
 
 # JupyterLab for live walkthroughs. Outputs are stripped whenever a notebook is saved
 # (scripts/jupyter_lab_config.py), so the tracked notebooks stay clean; `make nbfix` or
