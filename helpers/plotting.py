@@ -992,7 +992,8 @@ class OrientationPanel:
     DEFOCUS = 10000.0
 
     def __init__(self, azimuth_deg: float, elevation_deg: float, snr: float, n_train: int = 2500):
-        from .imaging import simulate_particles
+        from .atomic import project_atoms
+        from .imaging import ctf, fourier_filter, frequency_grid
         from .learning import RandomFeatureRidge, encode_rotations, particle_features
         from .sampling import uniform_rotations
         from .volumes import gaussian_atoms_map, toy_protein
@@ -1001,12 +1002,18 @@ class OrientationPanel:
         rng = np.random.default_rng(11)
         R_train = uniform_rotations(n_train, rng)
         defocus = rng.uniform(8000, 12000, n_train)
-        imgs = simulate_particles(self.vol, R_train, self.PIXEL, 10.0, defocus, rng)
+        k = frequency_grid(24, self.PIXEL)
+        clean = fourier_filter(
+            project_atoms(toy_protein(), R_train, 24, self.PIXEL, sigma=2.5),
+            ctf(k[None], defocus[:, None, None]),
+        )
+        sd = np.sqrt(clean.var(axis=(1, 2), keepdims=True) / 10.0)
+        imgs = clean + sd * rng.normal(size=clean.shape)  # SNR 10, image by image
         self.model = RandomFeatureRidge(1500, 12.0, 1e-2, np.random.default_rng(1)).fit(
             particle_features(imgs), encode_rotations(R_train, "6d")
         )
         self.noise = np.random.default_rng(12).standard_normal((24, 24))
-        self.fig = fig = plt.figure(figsize=(10.5, 3.7))
+        self.fig = fig = plt.figure(figsize=(9, 3.4))
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.82, wspace=0.05)
         self.axes = [fig.add_subplot(1, 3, k + 1) for k in range(3)]
         self.images = []
