@@ -768,7 +768,8 @@ class SuperpositionPanel:
 
         X, Y, R_true, _, loop = flexible_pair(loop_sd, outlier_fraction)
         R_ls, t_ls = kabsch(X, Y)
-        R_t, t_t, w = student_t_superposition(X, Y)
+        robust = student_t_superposition(X, Y)
+        R_t, t_t, w = robust.rotation, robust.translation, robust.weights
         fit_ls, fit_t = Y @ R_ls.T + t_ls, Y @ R_t.T + t_t
         # project on the reference's two main axes
         c = X.mean(0)
