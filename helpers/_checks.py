@@ -2,7 +2,10 @@
 
 Every public helper converts its array arguments with :func:`as_float_array`, which
 raises a ``ValueError`` naming the argument and the expected shape, and refuses
-NaN or infinite values so that nothing downstream fails silently.
+NaN or infinite values so that nothing downstream fails silently. Scalars go through
+:func:`check_scalar` (or its short forms :func:`check_positive`,
+:func:`check_nonnegative`, :func:`check_int`), which refuse non-numbers, NaN, infinities
+and values out of range with a ``ValueError`` naming the argument.
 """
 
 from __future__ import annotations
@@ -10,7 +13,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["as_float_array", "check_rotation_matrix"]
+__all__ = [
+    "as_float_array",
+    "check_rotation_matrix",
+    "check_scalar",
+    "check_positive",
+    "check_nonnegative",
+    "check_int",
+]
 
 
 def as_float_array(x: ArrayLike, name: str, trailing: tuple[int, ...] = ()) -> NDArray[np.float64]:
@@ -82,3 +92,99 @@ def check_rotation_matrix(R: ArrayLike, name: str = "R", atol: float = 1e-6) -> 
     if np.any(det < 0):
         raise ValueError(f"{name} must have determinant +1 (a rotation, not a reflection)")
     return arr
+
+
+def check_scalar(
+    x: object,
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``x`` as a finite Python float in ``[low, high]`` (ends open if asked).
+
+    Refuses booleans, strings, arrays of more than one element, NaN and infinities,
+    raising ``ValueError`` with ``name`` in the message.
+
+    Parameters
+    ----------
+    x : object
+        The value.
+    name : str
+        Name of the argument, used in the error message.
+    low, high : float, optional
+        Bounds (``None``: unbounded).
+    low_open, high_open : bool
+        Exclude the bound itself.
+
+    Examples
+    --------
+    >>> check_scalar(2, "n", low=0.0)
+    2.0
+    >>> check_scalar(float("nan"), "sigma")
+    Traceback (most recent call last):
+    ...
+    ValueError: sigma must be a finite number, got nan
+    """
+    if isinstance(x, (bool, np.bool_, str, bytes)) or x is None:
+        raise ValueError(f"{name} must be a number, got {type(x).__name__}")
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a number, got {type(x).__name__}") from err
+    if arr.size != 1 or arr.ndim > 1:
+        raise ValueError(f"{name} must be a single number, got shape {arr.shape}")
+    v = float(arr.reshape(()))
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be a finite number, got {v}")
+    if low is not None and (v < low or (low_open and v == low)):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {v}")
+    if high is not None and (v > high or (high_open and v == high)):
+        raise ValueError(f"{name} must be {'<' if high_open else '<='} {high}, got {v}")
+    return v
+
+
+def check_positive(x: object, name: str) -> float:
+    """Return ``x`` as a finite float ``> 0``, else raise ``ValueError`` naming ``name``.
+
+    Examples
+    --------
+    >>> check_positive(1.5, "voxel_size")
+    1.5
+    """
+    return check_scalar(x, name, low=0.0, low_open=True)
+
+
+def check_nonnegative(x: object, name: str) -> float:
+    """Return ``x`` as a finite float ``>= 0``, else raise ``ValueError`` naming ``name``.
+
+    Examples
+    --------
+    >>> check_nonnegative(0, "b_factor")
+    0.0
+    """
+    return check_scalar(x, name, low=0.0)
+
+
+def check_int(x: object, name: str, low: int | None = None, high: int | None = None) -> int:
+    """Return ``x`` as an ``int`` in ``[low, high]``; integral floats such as ``4.0`` pass.
+
+    Examples
+    --------
+    >>> check_int(4.0, "n", low=1)
+    4
+    >>> check_int(1.5, "n")
+    Traceback (most recent call last):
+    ...
+    ValueError: n must be an integer, got 1.5
+    """
+    v = check_scalar(x, name)
+    if v != int(v):
+        raise ValueError(f"{name} must be an integer, got {v}")
+    n = int(v)
+    if low is not None and n < low:
+        raise ValueError(f"{name} must be >= {low}, got {n}")
+    if high is not None and n > high:
+        raise ValueError(f"{name} must be <= {high}, got {n}")
+    return n

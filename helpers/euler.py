@@ -9,9 +9,9 @@ is *extrinsic* (about the fixed axes). Intrinsic ``"ABC"`` with angles
 Returned angles: the middle one lies in ``[0, pi]`` for proper Euler sequences
 (``zyz``, ``zxz``, ...) and in ``[-pi/2, pi/2]`` for Tait-Bryan sequences
 (``xyz``, ...); the others in ``(-pi, pi]``. In gimbal lock only the sum or the
-difference of the outer angles is fixed; we return the solution whose first angle
-(in the order of application to the object, i.e. the last factor) is 0, as scipy
-does.
+difference of the outer angles is fixed; we return the solution whose third angle
+(in the order of ``seq``) is 0, as ``scipy.spatial.transform.Rotation.as_euler``
+does for intrinsic and extrinsic sequences alike.
 """
 
 from __future__ import annotations
@@ -119,8 +119,10 @@ def euler_to_matrix(angles: ArrayLike, seq: str, degrees: bool = False) -> Array
     return mats[2] @ mats[1] @ mats[0]
 
 
-def _intrinsic_angles(R: Array, axes: list[int]) -> Array:
-    """Angles (a, b, c) with ``R = R_i(a) R_j(b) R_k(c)`` for intrinsic axes i, j, k."""
+def _intrinsic_angles(R: Array, axes: list[int], lock_zero_first: bool = False) -> Array:
+    """Angles (a, b, c) with ``R = R_i(a) R_j(b) R_k(c)`` for intrinsic axes i, j, k.
+
+    In gimbal lock ``c = 0``, or ``a = 0`` with ``lock_zero_first``."""
     i, j, k3 = axes
     proper = i == k3
     k = 3 - i - j  # the axis not among i, j
@@ -138,8 +140,10 @@ def _intrinsic_angles(R: Array, axes: list[int]) -> Array:
     # only (numerically) exact lock takes the c = 0 branch
     locked = sin_b < 1e-14
     # in gimbal lock set the last factor's angle c = 0: then R = R_i(a) R_j(b), whose
-    # column j is R_i(a) e_j, so a follows from R[k, j] and R[j, j]
-    a = np.where(locked, np.arctan2(e * R[..., k, j], R[..., j, j]), a)
+    # column j is R_i(a) e_j, so a follows from R[k, j] and R[j, j]; or set a = 0 and
+    # let the residual below carry the whole rotation about the locked axis into c
+    a_lock = 0.0 if lock_zero_first else np.arctan2(e * R[..., k, j], R[..., j, j])
+    a = np.where(locked, a_lock, a)
     # c from the residual R_j(b)^T R_i(a)^T R = R_k3(c): exact even near gimbal lock
     N = (
         np.swapaxes(elementary_rotation(j, b), -1, -2)
@@ -147,7 +151,9 @@ def _intrinsic_angles(R: Array, axes: list[int]) -> Array:
         @ R
     )
     p, r = (k3 + 1) % 3, (k3 + 2) % 3
-    c = np.where(locked, 0.0, np.arctan2(N[..., r, p], N[..., p, p]))
+    c = np.arctan2(N[..., r, p], N[..., p, p])
+    if not lock_zero_first:
+        c = np.where(locked, 0.0, c)
     return np.stack([a, b, c], axis=-1)
 
 
@@ -175,8 +181,9 @@ def matrix_to_euler(R: ArrayLike, seq: str, degrees: bool = False) -> Array:
     R = check_rotation_matrix(R)
     if intrinsic:
         ang = _intrinsic_angles(R, axes)
-    else:  # extrinsic abc with (a, b, c) == intrinsic CBA with (c, b, a)
-        ang = _intrinsic_angles(R, axes[::-1])[..., ::-1]
+    else:  # extrinsic abc with (a, b, c) == intrinsic CBA with (c, b, a); in gimbal
+        # lock the third angle of seq is 0, which is the first of the reversed sequence
+        ang = _intrinsic_angles(R, axes[::-1], lock_zero_first=True)[..., ::-1]
     return np.rad2deg(ang) if degrees else ang
 
 

@@ -202,11 +202,33 @@ def fourier_slice(vol: ArrayLike, R: ArrayLike, pad: int = 2) -> Array:
     """Projection by the Fourier-slice theorem: the central slice ``V^(R^T (kx, ky, 0))``.
 
     The map is zero-padded ``pad`` times, divided by the ``sinc^2`` apodization that
-    trilinear interpolation in Fourier space causes (the gridding correction),
-    transformed with its origin at ``n // 2``, and its transform sampled on the rotated
-    central plane with trilinear interpolation (real and imaginary parts separately);
-    the 2-D inverse transform, cropped back to ``n x n``, is the projection. For smooth,
-    band-limited maps the result matches :func:`project` to about a percent.
+    trilinear interpolation in Fourier space causes (the gridding correction) along the
+    axes where interpolation happens, transformed with its origin at ``n // 2``, and its
+    transform sampled on the rotated central plane with trilinear interpolation (real
+    and imaginary parts separately); the 2-D inverse transform, cropped back to
+    ``n x n``, is the projection.
+
+    Accuracy (measured against exact projections of Gaussian blobs, sigma 1.5 voxels,
+    n = 32, 100-200 random views; ``tests/test_volumes_imaging.py``): views whose
+    central plane meets grid points (``R = I``, 90-degree turns, axis permutations) need
+    no interpolation and match :func:`project` to rounding (to 1e-5 when the turn flips
+    an axis: the padded transform's Nyquist plane then falls off the grid). Along an axis the plane meets on grid
+    points (a rotation about z) no correction is applied. In generic views, with
+    ``pad = 2``, density within 0.2 n of the centre comes out with a relative L2 error
+    of 0.6 % (median) and at most 2.5 %; density reaching 0.35 n of the box, 1.6 %
+    (median), at most 7 %, worst near grid-aligned views where the sinc^2 model of the
+    interpolation is least apt. ``pad = 3`` cuts these to 0.1 % / 0.9 % and
+    0.3 % / 2.3 %. :func:`project` (trilinear rotation in real space) is itself 4-9 %
+    off the exact projection in rotated views.
+
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        The map, indexed ``[z, y, x]``.
+    R : array_like, shape (3, 3)
+        The rotation applied to the map before projecting along z.
+    pad : int
+        Zero-padding factor, at least 1.
 
     Examples
     --------
@@ -358,20 +380,34 @@ def _central_plane(N: int) -> Array:
     return np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3).astype(float)
 
 
-def _sinc2_apodization(N: int) -> Array:
-    """The ``(N, N, N)`` real-space weight that trilinear interpolation in Fourier space applies."""
+def _sinc2_apodization(N: int, axes: tuple[bool, bool, bool] = (True, True, True)) -> Array:
+    """The ``(N, N, N)`` real-space weight that trilinear interpolation in Fourier space
+    applies; ``axes`` (x, y, z) says along which axes interpolation happens (1 elsewhere)."""
     a = np.sinc((np.arange(N) - N // 2) / N) ** 2
-    return a[:, None, None] * a[None, :, None] * a[None, None, :]
+    one = np.ones(N)
+    ax, ay, az = (a if use else one for use in axes)
+    return az[:, None, None] * ay[None, :, None] * ax[None, None, :]
 
 
-def _padded_transform(v: Array, pad: int) -> tuple[Array, int, int]:
-    """Zero-pad a cubic map ``pad`` times, divide out the apodization, and transform it."""
+def _interpolated_axes(R: Array, tol: float = 1e-9) -> tuple[bool, bool, bool]:
+    """Axes (x, y, z) of the 3-D Fourier grid along which the central slice of ``R`` needs
+    interpolation: coordinate ``a`` of ``R^T (kx, ky, 0)`` is ``R[0, a] kx + R[1, a] ky``,
+    an integer for every integer ``kx, ky`` exactly when ``R[0, a]`` and ``R[1, a]`` are."""
+    on_grid = np.all(np.abs(R[:2] - np.rint(R[:2])) < tol, axis=0)
+    return tuple(bool(not g) for g in on_grid)
+
+
+def _padded_transform(
+    v: Array, pad: int, axes: tuple[bool, bool, bool] = (True, True, True)
+) -> tuple[Array, int, int]:
+    """Zero-pad a cubic map ``pad`` times, divide out the apodization of trilinear
+    interpolation along ``axes`` (x, y, z), and transform it."""
     n = v.shape[0]
     N = n * pad
     big = np.zeros((N, N, N))
     s = N // 2 - n // 2
     big[s : s + n, s : s + n, s : s + n] = v
-    return _centered_fft(big / _sinc2_apodization(N)), N, s
+    return _centered_fft(big / _sinc2_apodization(N, axes)), N, s
 
 
 def fourier_slices(
@@ -403,23 +439,33 @@ def fourier_slices(
     if pad < 1:
         raise ValueError("pad must be >= 1")
     n = v.shape[0]
-    F, N, s = _padded_transform(v, pad)
+    N = n * pad
+    s = N // 2 - n // 2
     plane = _central_plane(N)
     if ctfs is not None:
         ctfs = np.broadcast_to(np.asarray(ctfs, float), (len(Rs), N, N))
     out = np.empty((len(Rs), n, n))
-    for start in range(0, len(Rs), _CHUNK):  # chunks keep the temporaries small and cached
-        part = slice(start, start + _CHUNK)
-        rot = np.matmul(plane, Rs[part])  # R^T applied to each plane point
-        idx = np.stack([rot[..., 2], rot[..., 1], rot[..., 0]]) + N // 2
-        sl = ndimage.map_coordinates(
-            F.real, idx, order=1, mode="constant"
-        ) + 1j * ndimage.map_coordinates(F.imag, idx, order=1, mode="constant")
-        sl = sl.reshape(-1, N, N)
-        if ctfs is not None:
-            sl = sl * ctfs[part]
-        img = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(sl, axes=(-2, -1))), axes=(-2, -1))
-        out[part] = img.real[:, s : s + n, s : s + n]
+    # the apodization to divide out is that of the interpolation which actually happens:
+    # none along axes the slice meets on grid points (e.g. all three at R = I), so the
+    # rotations are grouped by those axes, one padded transform per group
+    groups: dict[tuple[bool, bool, bool], list[int]] = {}
+    for i, R in enumerate(Rs):
+        groups.setdefault(_interpolated_axes(R), []).append(i)
+    for axes, members in groups.items():
+        F = _padded_transform(v, pad, axes)[0]
+        members = np.asarray(members)
+        for start in range(0, len(members), _CHUNK):  # chunks keep temporaries small
+            part = members[start : start + _CHUNK]
+            rot = np.matmul(plane, Rs[part])  # R^T applied to each plane point
+            idx = np.stack([rot[..., 2], rot[..., 1], rot[..., 0]]) + N // 2
+            sl = ndimage.map_coordinates(
+                F.real, idx, order=1, mode="constant"
+            ) + 1j * ndimage.map_coordinates(F.imag, idx, order=1, mode="constant")
+            sl = sl.reshape(-1, N, N)
+            if ctfs is not None:
+                sl = sl * ctfs[part]
+            img = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(sl, axes=(-2, -1))), axes=(-2, -1))
+            out[part] = img.real[:, s : s + n, s : s + n]
     return out
 
 

@@ -253,7 +253,9 @@ def healpix_directions(nside: int) -> Array:
     HEALPix (Gorski et al. 2005) divides the sphere into equal-area pixels on rings of
     constant ``z``; we compute the centres from its closed-form ring formulas
     (polar caps ``z = 1 - i^2 / (3 nside^2)``, equatorial belt
-    ``z = 4/3 - 2 i / (3 nside)``), without the ``healpy`` dependency.
+    ``z = 4/3 - 2 i / (3 nside)``), without the ``healpy`` dependency. Row ``p`` is
+    HEALPix pixel ``p`` in the ring scheme, the order of ``healpy.pix2vec(nside, p)``:
+    rings from north to south, each from its smallest ``phi`` (0 or half a pixel) east.
 
     Examples
     --------
@@ -272,9 +274,11 @@ def healpix_directions(nside: int) -> Array:
             phi = np.pi / (2 * ii) * (j - 0.5)
         else:  # equatorial belt
             z = 4.0 / 3.0 - 2.0 * i / (3.0 * nside)
+            # rings with i + nside odd start at phi = 0, the others half a pixel on
+            # (HEALPix's pix2ang_ring; Gorski et al. write it with j running from 1)
             s = (i - nside + 1) % 2
-            j = np.arange(1, 4 * nside + 1)
-            phi = np.pi / (2 * nside) * (j - s / 2.0)
+            j = np.arange(4 * nside)
+            phi = np.pi / (2 * nside) * (j + s / 2.0)
         zs.append(np.full(len(j), z))
         phis.append(phi)
     z = np.concatenate(zs)

@@ -38,9 +38,8 @@ def test_gimbal_lock_round_trip(seq, middle_sign):
         M = euler.euler_to_matrix([outer[0], middle, outer[1]], seq)
         back = euler.matrix_to_euler(M, seq)
         np.testing.assert_allclose(euler.euler_to_matrix(back, seq), M, atol=1e-13)
-        # like scipy: the angle applied first to the object is set to zero
-        first = back[2] if seq.isupper() else back[0]
-        assert first == 0.0
+        # like scipy: the third angle of seq is set to zero, intrinsic or extrinsic
+        assert back[2] == 0.0
 
 
 @given(rotvecs(), st.sampled_from(ALL_SEQS))
@@ -119,3 +118,27 @@ def test_slabaugh_gimbal_lock(theta):
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+SEQS_ALL = [a + b + c for a in "xyz" for b in "xyz" for c in "xyz" if a != b and b != c]
+
+
+@pytest.mark.parametrize("seq", SEQS_ALL + [s.upper() for s in SEQS_ALL])
+def test_gimbal_lock_matches_scipy(seq):
+    """At gimbal lock scipy sets the third angle (in the order of ``seq``) to zero, for
+    intrinsic and extrinsic sequences alike; so must we."""
+    import warnings
+
+    rng = np.random.default_rng(11)
+    proper = seq[0].lower() == seq[2].lower()
+    for b in [0.0, np.pi] if proper else [np.pi / 2, -np.pi / 2]:
+        for a, c in rng.uniform(-np.pi, np.pi, size=(5, 2)):
+            R = Rotation.from_euler(seq, [a, b, c]).as_matrix()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # scipy's gimbal-lock warning
+                want = Rotation.from_matrix(R).as_euler(seq)
+            got = euler.matrix_to_euler(R, seq)
+            assert abs(got[2]) < 1e-9 and abs(want[2]) < 1e-9
+            d = np.angle(np.exp(1j * (got - want)))  # equal modulo 2 pi
+            np.testing.assert_allclose(d, 0.0, atol=1e-7)
+            np.testing.assert_allclose(euler.euler_to_matrix(got, seq), R, atol=1e-12)

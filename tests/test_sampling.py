@@ -156,3 +156,39 @@ def test_rotation_neighbourhood_distances():
     np.testing.assert_allclose(d[1:7], 0.1, atol=1e-12)  # the six axis neighbours
     with pytest.raises(ValueError, match="positive"):
         sampling.rotation_neighbourhood(R, 0.0)
+
+
+def _healpix_ring_pixel(nside, p):
+    """Centre of HEALPix pixel ``p`` (ring scheme), one pixel at a time, following the
+    pixel-index inversion of Gorski et al. (2005, section 4) as the HEALPix library's
+    pix2ang_ring implements it: in the belt, odd rings ``(i + nside)`` start at phi = 0."""
+    npix = 12 * nside * nside
+    ncap = 2 * nside * (nside - 1)
+    if p < ncap:  # north cap
+        i = int(np.floor(np.sqrt((p + 1) / 2 - np.sqrt(np.floor((p + 1) / 2))))) + 1
+        j = p + 1 - 2 * i * (i - 1)
+        z, phi = 1 - i * i / (3 * nside**2), np.pi / (2 * i) * (j - 0.5)
+    elif p < npix - ncap:  # equatorial belt
+        q = p - ncap
+        i, j = q // (4 * nside) + nside, q % (4 * nside) + 1
+        fodd = 1.0 if (i + nside) % 2 else 0.5
+        z, phi = 4 / 3 - 2 * i / (3 * nside), np.pi / (2 * nside) * (j - fodd)
+    else:  # south cap
+        ph = (npix - p) / 2
+        i = int(np.floor(np.sqrt(ph - np.sqrt(np.floor(ph))))) + 1
+        j = 4 * i + 1 - (npix - p - 2 * i * (i - 1))
+        z, phi = -(1 - i * i / (3 * nside**2)), np.pi / (2 * i) * (j - 0.5)
+    r = np.sqrt(1 - z * z)
+    return np.array([r * np.cos(phi), r * np.sin(phi), z])
+
+
+@pytest.mark.parametrize("nside", [1, 2, 3, 4, 8])
+def test_healpix_directions_in_ring_scheme_pixel_order(nside):
+    d = sampling.healpix_directions(nside)
+    ref = np.array([_healpix_ring_pixel(nside, p) for p in range(12 * nside * nside)])
+    np.testing.assert_allclose(d, ref, atol=1e-12)
+
+
+def test_healpix_nside1_pixel_4_is_the_x_axis():
+    # healpy.pix2vec(1, 4) == (1, 0, 0): the first pixel of the equator sits at phi = 0
+    np.testing.assert_allclose(sampling.healpix_directions(1)[4], [1.0, 0.0, 0.0], atol=1e-12)
