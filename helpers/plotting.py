@@ -811,7 +811,7 @@ class DenoisingPanel:
     def __init__(self, dose: float, strength: float, size: int = 128):
         from .denoising import toy_micrograph
 
-        self.truth = toy_micrograph(size, 14, np.random.default_rng(28))
+        self.truth = toy_micrograph(size, 14, np.random.default_rng(28))  # exaggerated contrast
         self.fig = fig = plt.figure(figsize=(11, 3.8))
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.84, wspace=0.04)
         self.axes = [fig.add_subplot(1, 3, k + 1) for k in range(3)]
@@ -832,7 +832,7 @@ class DenoisingPanel:
 
         counts = np.random.default_rng(7).poisson(dose * self.truth)
         a, b = blind_spot_prior(counts, dose, strength)
-        den = poisson_gamma_posterior_mean(a, b, counts, dose)
+        den = poisson_gamma_posterior_mean(counts, a, b, dose)
         raw = counts / dose
         self.images[0].set_data(raw)
         self.images[1].set_data(den)
