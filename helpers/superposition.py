@@ -464,13 +464,14 @@ def map_superposition(
     theta0 = np.concatenate(
         [M0.ravel(), np.log(u0), np.concatenate([q0, np.zeros((N - 1, 3))], axis=1).ravel()]
     )
-    res = minimize(
-        neg_log_post,
-        theta0,
-        jac=True,
-        method="L-BFGS-B",
-        options={"maxiter": max_iter, "maxfun": 2 * max_iter},
-    )
+    with _single_thread_blas():  # L-BFGS-B's small BLAS calls: threads only add overhead
+        res = minimize(
+            neg_log_post,
+            theta0,
+            jac=True,
+            method="L-BFGS-B",
+            options={"maxiter": max_iter, "maxfun": 2 * max_iter},
+        )
     M, logu, q, t = unpack(res.x)
     R_fit = np.concatenate(
         [np.eye(3)[None], quat_to_matrix(q / np.linalg.norm(q, axis=1)[:, None])]
@@ -489,6 +490,21 @@ def map_superposition(
         bool(res.success),
         model,
     )
+
+
+def _single_thread_blas():
+    """Limit BLAS to one thread if ``threadpoolctl`` is installed (else do nothing).
+
+    scipy's L-BFGS-B calls BLAS on tiny matrices once per iteration; a multi-threaded
+    OpenBLAS then spends several times the useful CPU time waking its threads.
+    """
+    from contextlib import nullcontext
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # optional dependency
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _model_objective(Xs: ArrayLike, model: dict):
@@ -605,10 +621,11 @@ def laplace_superposition(
     )
     P = len(theta)
     H = np.empty((P, P))
-    for a in range(P):
-        e = np.zeros(P)
-        e[a] = step
-        H[:, a] = (neg_log_post(theta + e)[1] - neg_log_post(theta - e)[1]) / (2 * step)
+    with _single_thread_blas():
+        for a in range(P):
+            e = np.zeros(P)
+            e[a] = step
+            H[:, a] = (neg_log_post(theta + e)[1] - neg_log_post(theta - e)[1]) / (2 * step)
     H = 0.5 * (H + H.T)
     fixed = result.model["translation_sd"] is None
     keep = np.ones(P, bool)
@@ -687,7 +704,7 @@ def _superposition_objective(
         p = q / qn
         Rq = np.concatenate([np.eye(3)[None], quat_to_matrix(p)])
         tt = np.concatenate([np.zeros((1, 3)), t if translation_sd is not None else 0 * t])
-        mu = M @ np.swapaxes(Rq, 1, 2) + tt[:, None, :]  # (R_i M_k + t_i)
+        mu = np.einsum("nij,kj->nki", Rq, M) + tt[:, None, :]  # (R_i M_k + t_i), no BLAS
         r = A - mu
         lp = -np.sum(np.log(u)) * 3 * N
         if likelihood == "coordinate":  # three univariate t factors per atom
@@ -702,9 +719,9 @@ def _superposition_objective(
             dlp_dr = -(df + 3) * r / s2[:, :, None]
             g_u = -3 * N / u + (df + 3) * np.sum(rr / (u[None, :] * s2), axis=0)
         g_mu = -dlp_dr  # d lp / d mu
-        g_M = np.sum(g_mu @ Rq, axis=0)
+        g_M = np.einsum("nki,nij->kj", g_mu, Rq)
         g_t = g_mu[1:].sum(axis=1)
-        g_p = _quat_gradient(p, np.swapaxes(g_mu[1:], 1, 2) @ M)
+        g_p = _quat_gradient(p, np.einsum("nki,kj->nij", g_mu[1:], M))
         g_q = (g_p - np.sum(g_p * p, axis=1, keepdims=True) * p) / qn
         # priors
         lp += -np.sum(np.log1p((M / mean_prior_scale) ** 2))
