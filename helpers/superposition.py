@@ -464,14 +464,13 @@ def map_superposition(
     theta0 = np.concatenate(
         [M0.ravel(), np.log(u0), np.concatenate([q0, np.zeros((N - 1, 3))], axis=1).ravel()]
     )
-    with _single_thread_blas():  # L-BFGS-B's small BLAS calls: threads only add overhead
-        res = minimize(
-            neg_log_post,
-            theta0,
-            jac=True,
-            method="L-BFGS-B",
-            options={"maxiter": max_iter, "maxfun": 2 * max_iter},
-        )
+    res = minimize(
+        neg_log_post,
+        theta0,
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": max_iter, "maxfun": 2 * max_iter},
+    )
     M, logu, q, t = unpack(res.x)
     R_fit = np.concatenate(
         [np.eye(3)[None], quat_to_matrix(q / np.linalg.norm(q, axis=1)[:, None])]
@@ -490,21 +489,6 @@ def map_superposition(
         bool(res.success),
         model,
     )
-
-
-def _single_thread_blas():
-    """Limit BLAS to one thread if ``threadpoolctl`` is installed (else do nothing).
-
-    scipy's L-BFGS-B calls BLAS on tiny matrices once per iteration; a multi-threaded
-    OpenBLAS then spends several times the useful CPU time waking its threads.
-    """
-    from contextlib import nullcontext
-
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # optional dependency
-        return nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _model_objective(Xs: ArrayLike, model: dict):
@@ -621,11 +605,10 @@ def laplace_superposition(
     )
     P = len(theta)
     H = np.empty((P, P))
-    with _single_thread_blas():
-        for a in range(P):
-            e = np.zeros(P)
-            e[a] = step
-            H[:, a] = (neg_log_post(theta + e)[1] - neg_log_post(theta - e)[1]) / (2 * step)
+    for a in range(P):
+        e = np.zeros(P)
+        e[a] = step
+        H[:, a] = (neg_log_post(theta + e)[1] - neg_log_post(theta - e)[1]) / (2 * step)
     H = 0.5 * (H + H.T)
     fixed = result.model["translation_sd"] is None
     keep = np.ones(P, bool)
