@@ -1,8 +1,13 @@
-"""Time MAP superposition (THESEUS-PP model) for 10-50 structures x 100-300 atoms.
+"""Time MAP superposition (THESEUS-PP model) on synthetic and real ensembles.
 
-Each ensemble: a random 3.8 Å chain, a flexible loop (a tenth of the atoms, 3 Å noise),
-0.3 Å noise elsewhere, random poses. Prints wall time, L-BFGS iterations, convergence,
-and the worst rotation error against the truth for MAP and for pairwise Kabsch.
+Synthetic: 10-50 structures x 100-300 atoms, each a random 3.8 Å chain with a flexible
+loop (a tenth of the atoms, 3 Å noise), 0.3 Å noise elsewhere, random poses; the
+inverse-gamma variant. Prints time, L-BFGS iterations, convergence, and the worst
+rotation error against the truth for MAP and for pairwise Kabsch.
+
+Real: the first N models of the ubiquitin NMR ensemble 2K39 (C-alpha atoms), N from 2
+to 116, under the authors' model (half-normal scale prior) and the inverse-gamma
+variant: does the fit stop at a local maximum (all u_k well above 0) or run away?
 
 Run: .venv/bin/python benchmarks/bench_superposition.py
 """
@@ -43,7 +48,7 @@ def main() -> None:
     for N, n in [(10, 100), (10, 300), (30, 100), (30, 300), (50, 100), (50, 300)]:
         Xs, R = ensemble(N, n, rng)
         t0 = time.perf_counter()
-        res = superposition.map_superposition(Xs)
+        res = superposition.map_superposition(Xs, scale_prior="invgamma")
         dt = time.perf_counter() - t0
         rel_true = R @ R[0].T
         e_map = np.rad2deg(angular_distance(res.rotations @ res.rotations[0].T, rel_true)).max()
@@ -54,5 +59,22 @@ def main() -> None:
         )
 
 
+def real() -> None:
+    from helpers import datasets
+
+    ens = datasets.load_structure("2K39").ensemble()
+    print(f"\n{'N':>4s} {'prior':>10s} {'CPU s':>6s} {'iters':>6s} {'conv':>5s} {'min u_k':>8s}")
+    for N in (2, 5, 10, 20, 50, 116):
+        for prior in ("halfnormal", "invgamma"):
+            t0 = time.process_time()
+            res = superposition.map_superposition(ens[:N], scale_prior=prior, max_iter=5000)
+            dt = time.process_time() - t0
+            print(
+                f"{N:4d} {prior:>10s} {dt:6.2f} {res.iterations:6d} {res.converged!s:>5s} "
+                f"{res.scales.min():8.4f}"
+            )
+
+
 if __name__ == "__main__":
     main()
+    real()

@@ -8,6 +8,8 @@ steps are closed-form. Everything here is elementwise and broadcasts.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln
@@ -15,6 +17,8 @@ from scipy.special import gammaln
 from ._checks import as_float_array
 
 __all__ = [
+    "GaussianPosterior",
+    "GammaParams",
     "gaussian_posterior",
     "gaussian_marginal_nll",
     "poisson_gamma_posterior",
@@ -28,6 +32,20 @@ __all__ = [
 Array = NDArray[np.float64]
 
 
+class GaussianPosterior(NamedTuple):
+    """Mean and variance of a Gaussian posterior."""
+
+    mean: Array
+    var: Array
+
+
+class GammaParams(NamedTuple):
+    """Shape ``alpha`` and rate ``beta`` of a Gamma distribution."""
+
+    alpha: Array
+    beta: Array
+
+
 def _positive(x: ArrayLike, name: str) -> Array:
     x = as_float_array(x, name)
     if np.any(x <= 0):
@@ -37,7 +55,7 @@ def _positive(x: ArrayLike, name: str) -> Array:
 
 def gaussian_posterior(
     y: ArrayLike, prior_mean: ArrayLike, prior_var: ArrayLike, noise_var: ArrayLike
-) -> tuple[Array, Array]:
+) -> GaussianPosterior:
     """Posterior of a clean value ``x`` with prior ``N(prior_mean, prior_var)`` after ``y ~ N(x, noise_var)``.
 
     ``mean = (prior_var y + noise_var prior_mean) / (prior_var + noise_var)``,
@@ -52,7 +70,7 @@ def gaussian_posterior(
     m = as_float_array(prior_mean, "prior_mean")
     v = _positive(prior_var, "prior_var")
     s = _positive(noise_var, "noise_var")
-    return (v * y + s * m) / (v + s), v * s / (v + s)
+    return GaussianPosterior((v * y + s * m) / (v + s), v * s / (v + s))
 
 
 def gaussian_marginal_nll(
@@ -75,21 +93,23 @@ def gaussian_marginal_nll(
 
 
 def poisson_gamma_posterior(
-    alpha: ArrayLike, beta: ArrayLike, counts: ArrayLike, exposure: ArrayLike = 1.0
-) -> tuple[Array, Array]:
+    counts: ArrayLike, alpha: ArrayLike, beta: ArrayLike, exposure: ArrayLike = 1.0
+) -> GammaParams:
     """Gamma posterior of a rate ``lam`` after Poisson counts.
 
     Prior ``lam ~ Gamma(alpha, beta)`` (shape, rate; density ``∝ lam^(alpha-1) e^(-beta lam)``),
     likelihood ``counts ~ Poisson(exposure * lam)``; posterior
-    ``Gamma(alpha + counts, beta + exposure)``.
+    ``Gamma(alpha + counts, beta + exposure)``. The data come first, as in
+    :func:`negative_binomial_nll` and the Gaussian functions.
 
     Returns
     -------
-    alpha_post, beta_post : ndarray
+    GammaParams
+        ``alpha`` and ``beta`` of the posterior.
 
     Examples
     --------
-    >>> [float(v) for v in poisson_gamma_posterior(2.0, 1.0, 3)]
+    >>> [float(v) for v in poisson_gamma_posterior(3, 2.0, 1.0)]
     [5.0, 2.0]
     """
     a = _positive(alpha, "alpha")
@@ -98,11 +118,11 @@ def poisson_gamma_posterior(
     d = _positive(exposure, "exposure")
     if np.any(y < 0) or np.any(y != np.round(y)):
         raise ValueError("counts must be non-negative integers")
-    return a + y, b + d
+    return GammaParams(a + y, b + d)
 
 
 def poisson_gamma_posterior_mean(
-    alpha: ArrayLike, beta: ArrayLike, counts: ArrayLike, exposure: ArrayLike = 1.0
+    counts: ArrayLike, alpha: ArrayLike, beta: ArrayLike, exposure: ArrayLike = 1.0
 ) -> Array:
     """Posterior mean ``(alpha + counts) / (beta + exposure)`` of the rate.
 
@@ -111,10 +131,10 @@ def poisson_gamma_posterior_mean(
 
     Examples
     --------
-    >>> float(poisson_gamma_posterior_mean(2.0, 1.0, 3))
+    >>> float(poisson_gamma_posterior_mean(3, 2.0, 1.0))
     2.5
     """
-    a, b = poisson_gamma_posterior(alpha, beta, counts, exposure)
+    a, b = poisson_gamma_posterior(counts, alpha, beta, exposure)
     return a / b
 
 
@@ -147,7 +167,7 @@ def negative_binomial_nll(
     return -logp
 
 
-def gamma_prior_from_mean_var(mean: ArrayLike, var: ArrayLike) -> tuple[Array, Array]:
+def gamma_prior_from_mean_var(mean: ArrayLike, var: ArrayLike) -> GammaParams:
     """Shape and rate of the Gamma distribution with the given mean and variance.
 
     Examples
@@ -157,26 +177,30 @@ def gamma_prior_from_mean_var(mean: ArrayLike, var: ArrayLike) -> tuple[Array, A
     """
     m = _positive(mean, "mean")
     v = _positive(var, "var")
-    return m * m / v, m / v
+    return GammaParams(m * m / v, m / v)
 
 
 def toy_micrograph(
-    size: int = 128, n_particles: int = 14, rng: np.random.Generator | None = None
+    size: int, n_particles: int, rng: np.random.Generator, contrast: float = 0.6
 ) -> Array:
-    """A clean, dose-normalised intensity image: a flat background with dark "particles".
+    """A clean, dose-normalised intensity image: background 1 with darker "particles".
 
-    Particles absorb: each is an elongated Gaussian dip (down to 40 % of the background)
-    at a random position and orientation. Intensities are positive, background 1.
+    Each particle is an elongated Gaussian dip of depth ``contrast`` at a random position
+    and orientation. Real cryo-EM contrast is weak *phase* contrast, a few per cent after
+    the CTF; the default 0.6 exaggerates it so that the toy is legible at a glance.
 
     Examples
     --------
-    >>> img = toy_micrograph(64, 5, np.random.default_rng(0))
-    >>> img.shape, bool(img.min() > 0), float(img.max()) <= 1.0
-    ((64, 64), True, True)
+    >>> img = toy_micrograph(64, 5, np.random.default_rng(0), contrast=0.05)
+    >>> img.shape, round(float(img.min()), 3), float(img.max()) <= 1.0
+    ((64, 64), 0.95, True)
     """
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 8:
         raise ValueError(f"size must be an integer >= 8, got {size!r}")
-    rng = np.random.default_rng(0) if rng is None else rng
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError("rng must be a numpy.random.Generator")
+    if not np.isfinite(contrast) or not 0 <= contrast < 1:
+        raise ValueError(f"contrast must be in [0, 1), got {contrast!r}")
     yy, xx = np.mgrid[0:size, 0:size].astype(float)
     dip = np.zeros((size, size))
     for _ in range(n_particles):
@@ -186,20 +210,24 @@ def toy_micrograph(
         u = (xx - cx) * np.cos(ang) + (yy - cy) * np.sin(ang)
         v = -(xx - cx) * np.sin(ang) + (yy - cy) * np.cos(ang)
         dip = np.maximum(dip, np.exp(-0.5 * ((u / a) ** 2 + (v / b) ** 2)))
-    return 1.0 - 0.6 * dip
+    return 1.0 - contrast * dip
 
 
-def blind_spot_prior(counts: ArrayLike, exposure: float, strength: float) -> tuple[Array, Array]:
+def blind_spot_prior(counts: ArrayLike, exposure: float, strength: float) -> GammaParams:
     """A Gamma prior for every pixel from its 8 neighbours only (a fixed linear "blind-spot network").
 
     The prior mean is the mean of the 8 neighbours' rate estimates ``counts / exposure``
     (the pixel itself is never used, as in a blind-spot network); ``strength`` ``k``
     sets the prior's weight: ``Gamma(alpha = k mean, beta = k)``, i.e. variance
-    ``mean / k``. Edges are handled by reflection.
+    ``mean / k``. Edges are handled by reflection. Where all 8 neighbours counted
+    nothing, the mean is floored at half a count among them, ``1 / (16 exposure)``: a
+    zero-count neighbourhood says the rate is small, not zero, and a prior mean near 0
+    would also make a Gaussian stand-in's variance collapse.
 
     Returns
     -------
-    alpha, beta : ndarray, the image's shape
+    GammaParams
+        ``alpha`` and ``beta``, each of the image's shape.
 
     Examples
     --------
@@ -216,5 +244,5 @@ def blind_spot_prior(counts: ArrayLike, exposure: float, strength: float) -> tup
     k = float(_positive(strength, "strength"))
     kernel = np.ones((3, 3)) / 8.0
     kernel[1, 1] = 0.0
-    mean = np.maximum(convolve(y / d, kernel, mode="reflect"), 1e-3 / d)
-    return k * mean, np.full_like(mean, k)
+    mean = np.maximum(convolve(y / d, kernel, mode="reflect"), 0.5 / (8 * d))
+    return GammaParams(k * mean, np.full_like(mean, k))

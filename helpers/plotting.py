@@ -793,7 +793,8 @@ class SuperpositionPanel:
 
         X, Y, R_true, _, loop = flexible_pair(loop_sd, outlier_fraction)
         R_ls, t_ls = kabsch(X, Y)
-        R_t, t_t, w = student_t_superposition(X, Y)
+        robust = student_t_superposition(X, Y)
+        R_t, t_t, w = robust.rotation, robust.translation, robust.weights
         fit_ls, fit_t = Y @ R_ls.T + t_ls, Y @ R_t.T + t_t
         # project on the reference's two main axes
         c = X.mean(0)
@@ -835,7 +836,7 @@ class DenoisingPanel:
     def __init__(self, dose: float, strength: float, size: int = 128):
         from .denoising import toy_micrograph
 
-        self.truth = toy_micrograph(size, 14, np.random.default_rng(28))
+        self.truth = toy_micrograph(size, 14, np.random.default_rng(28))  # exaggerated contrast
         self.fig = fig = plt.figure(figsize=(11, 3.8))
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.84, wspace=0.04)
         self.axes = [fig.add_subplot(1, 3, k + 1) for k in range(3)]
@@ -856,7 +857,7 @@ class DenoisingPanel:
 
         counts = np.random.default_rng(7).poisson(dose * self.truth)
         a, b = blind_spot_prior(counts, dose, strength)
-        den = poisson_gamma_posterior_mean(a, b, counts, dose)
+        den = poisson_gamma_posterior_mean(counts, a, b, dose)
         raw = counts / dose
         self.images[0].set_data(raw)
         self.images[1].set_data(den)

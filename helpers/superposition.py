@@ -6,7 +6,8 @@ column vectors as everywhere in this book).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -14,16 +15,28 @@ from numpy.typing import ArrayLike, NDArray
 from ._checks import as_float_array
 
 __all__ = [
+    "Pose",
     "kabsch",
     "rmsd",
     "matrix_normal_logpdf",
     "student_t_logpdf",
+    "isotropic_t_logpdf",
+    "RobustSuperposition",
     "student_t_superposition",
     "map_superposition",
     "SuperpositionResult",
+    "LaplaceApproximation",
+    "laplace_superposition",
 ]
 
 Array = NDArray[np.float64]
+
+
+class Pose(NamedTuple):
+    """A rigid motion ``x -> R x + t`` (``R`` acts on column vectors)."""
+
+    rotation: Array  # (..., 3, 3)
+    translation: Array  # (..., 3)
 
 
 def _pair(X: ArrayLike, Y: ArrayLike) -> tuple[Array, Array]:
@@ -36,7 +49,7 @@ def _pair(X: ArrayLike, Y: ArrayLike) -> tuple[Array, Array]:
     return X, Y
 
 
-def kabsch(X: ArrayLike, Y: ArrayLike, weights: ArrayLike | None = None) -> tuple[Array, Array]:
+def kabsch(X: ArrayLike, Y: ArrayLike, weights: ArrayLike | None = None) -> Pose:
     """Least-squares rotation and translation with ``X ~ Y @ R.T + t`` (Kabsch).
 
     Minimises ``sum_i w_i |x_i - (R y_i + t)|^2`` over rotations (``det R = +1``;
@@ -51,8 +64,9 @@ def kabsch(X: ArrayLike, Y: ArrayLike, weights: ArrayLike | None = None) -> tupl
 
     Returns
     -------
-    R : ndarray, shape (..., 3, 3)
-    t : ndarray, shape (..., 3)
+    Pose
+        ``rotation`` ``R`` (..., 3, 3) and ``translation`` ``t`` (..., 3); unpacks as
+        ``R, t = kabsch(X, Y)``.
 
     Examples
     --------
@@ -81,7 +95,7 @@ def kabsch(X: ArrayLike, Y: ArrayLike, weights: ArrayLike | None = None) -> tupl
     D[..., 2] = d
     R = (U * D[..., None, :]) @ Vt
     t = cx - np.einsum("...ij,...j->...i", R, cy)
-    return R, t
+    return Pose(R, t)
 
 
 def rmsd(X: ArrayLike, Y: ArrayLike) -> Array:
@@ -178,103 +192,228 @@ def student_t_logpdf(
     )
 
 
+def isotropic_t_logpdf(r: ArrayLike, scale: ArrayLike = 1.0, df: float = 1.0) -> Array:
+    """Log density of the isotropic 3-D Student-t of a residual vector ``r`` (last axis 3).
+
+    ``log t = lgamma((df+3)/2) - lgamma(df/2) - (3/2) log(df pi) - 3 log(scale)
+    - ((df+3)/2) log(1 + |r|^2 / (df scale^2))``. It depends on ``r`` only through
+    ``|r|``, so it is unchanged by rotating the residual, unlike a product of three
+    univariate Student-t densities (:func:`student_t_logpdf`).
+
+    Parameters
+    ----------
+    r : array_like, shape (..., 3)
+    scale : array_like, broadcasting against ``r[..., 0]``; positive
+    df : float, positive
+
+    Examples
+    --------
+    >>> a = isotropic_t_logpdf([3.0, 0, 0])
+    >>> b = isotropic_t_logpdf(np.full(3, 3.0 / np.sqrt(3)))   # same length, diagonal
+    >>> bool(np.isclose(a, b))
+    True
+    """
+    from scipy.special import gammaln
+
+    r = as_float_array(r, "r", (3,))
+    scale = as_float_array(scale, "scale")
+    if np.any(scale <= 0):
+        raise ValueError("scale must be positive")
+    if not np.isfinite(df) or df <= 0:
+        raise ValueError("df must be positive")
+    r2 = np.sum(r * r, axis=-1)
+    return (
+        gammaln((df + 3) / 2)
+        - gammaln(df / 2)
+        - 1.5 * np.log(df * np.pi)
+        - 3 * np.log(scale)
+        - (df + 3) / 2 * np.log1p(r2 / (df * scale**2))
+    )
+
+
 # ---- robust and Bayesian superposition -------------------------------------------------------
 
 
+@dataclass
+class RobustSuperposition:
+    """Fit of :func:`student_t_superposition`: ``X ~ Y @ rotation.T + translation``."""
+
+    rotation: Array  # (3, 3)
+    translation: Array  # (3,)
+    weights: Array  # (n,), final EM weights of the atoms
+    scale: float  # Student-t scale s (Å), given or estimated
+    iterations: int
+    converged: bool
+
+
 def student_t_superposition(
-    X: ArrayLike, Y: ArrayLike, df: float = 1.0, scale: float | None = None, n_iter: int = 50
-) -> tuple[Array, Array, Array]:
+    X: ArrayLike,
+    Y: ArrayLike,
+    df: float = 1.0,
+    scale: float | None = None,
+    n_iter: int = 50,
+    fixed_centroids: bool = False,
+) -> RobustSuperposition:
     """Superpose ``Y`` onto ``X`` under Student-t errors, by iteratively reweighted Kabsch.
 
-    Each step weights atom k by ``(df + 3) / (df + |r_k|^2 / s^2)``, the EM weight of a
-    3-D Student-t with residual ``r_k``, and refits with weighted :func:`kabsch`. Atoms
-    that fit badly (flexible loops, outliers) lose weight, so the rigid core decides
-    the pose. ``scale`` is ``s`` (Å); by default it is re-estimated each step from the
-    weighted residuals.
+    Each step weights atom k by ``(df + 3) / (df + |r_k|^2 / s^2)``, the EM weight of an
+    isotropic 3-D Student-t with residual ``r_k``, and refits with weighted
+    :func:`kabsch`. Atoms that fit badly (flexible loops, outliers) lose weight, so the
+    rigid core decides the pose. ``scale`` is ``s`` (Å); by default it is re-estimated
+    each step from the weighted residuals. With ``fixed_centroids=True`` only the
+    rotation is robust: the translation stays the one that maps the unweighted
+    centroid of ``Y`` onto that of ``X`` (centre first, then rotate).
 
     Returns
     -------
-    R, t : the pose, ``X ~ Y @ R.T + t``
-    weights : ndarray, shape (n,), the final atom weights
+    RobustSuperposition
 
     Examples
     --------
     >>> Y = np.random.default_rng(0).normal(size=(30, 3))
     >>> X = Y.copy(); X[0] += 50.0                      # one wild atom
-    >>> R, t, w = student_t_superposition(X, Y)
-    >>> bool(np.allclose(R, np.eye(3), atol=1e-6)), bool(w[0] < 1e-3 * w[1:].min())
+    >>> fit = student_t_superposition(X, Y)
+    >>> bool(np.allclose(fit.rotation, np.eye(3), atol=1e-6)), bool(fit.weights[0] < 1e-3)
     (True, True)
     """
     X, Y = _pair(X, Y)
     if X.ndim != 2:
         raise ValueError("student_t_superposition takes one pair of (n, 3) structures")
-    if df <= 0:
+    if not np.isfinite(df) or df <= 0:
         raise ValueError("df must be positive")
+    if scale is not None and (not np.isfinite(scale) or scale <= 0):
+        raise ValueError("scale must be positive")
+    if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 1:
+        raise ValueError(f"n_iter must be a positive integer, got {n_iter!r}")
+    cx, cy = X.mean(axis=0), Y.mean(axis=0)
+
+    def fit(w: Array) -> tuple[Array, Array]:
+        if not fixed_centroids:
+            return kabsch(X, Y, weights=w)
+        H = np.einsum("n,ni,nj->ij", w, X - cx, Y - cy)
+        U, _, Vt = np.linalg.svd(H)
+        D = np.diag([1.0, 1.0, np.sign(np.linalg.det(U @ Vt)) or 1.0])
+        R = U @ D @ Vt
+        return R, cx - R @ cy
+
     w = np.ones(len(X))
-    R, t = kabsch(X, Y)
-    for _ in range(n_iter):
+    R, t = fit(w)
+    s2 = np.nan
+    converged = False
+    it = 0
+    for it in range(1, n_iter + 1):
         r2 = np.sum((X - (Y @ R.T + t)) ** 2, axis=1)
         s2 = scale**2 if scale is not None else max(np.sum(w * r2) / (3 * np.sum(w)), 1e-12)
         w_new = (df + 3) / (df + r2 / s2)
-        R, t = kabsch(X, Y, weights=w_new)
-        if np.allclose(w_new, w, rtol=1e-10, atol=1e-12):
-            w = w_new
-            break
+        R, t = fit(w_new)
+        done = np.allclose(w_new, w, rtol=1e-10, atol=1e-12)
         w = w_new
-    return R, t, w
+        if done:
+            converged = True
+            break
+    return RobustSuperposition(R, t, w / w.max(), float(np.sqrt(s2)), it, converged)
 
 
 @dataclass
 class SuperpositionResult:
-    """MAP estimate of :func:`map_superposition`."""
+    """MAP estimate of :func:`map_superposition`, with the model it maximised."""
 
-    rotations: Array  # (N, 3, 3); the first is the identity (the reference frame)
+    rotations: Array  # (N, 3, 3); pose i maps the mean onto structure i
     translations: Array  # (N, 3)
     mean: Array  # (n, 3)
     scales: Array  # (n,), per-atom Student-t scales u_k
     log_posterior: float  # up to an additive constant
     iterations: int
     converged: bool
+    model: dict = field(default_factory=dict)  # the keyword arguments that define the model
+
+
+def _check_model(
+    Xs: ArrayLike,
+    df: float,
+    mean_prior_scale: float,
+    translation_sd: float | None,
+    scale_prior: str,
+    scale_prior_params: tuple[float, ...],
+    likelihood: str,
+) -> Array:
+    Xs = as_float_array(Xs, "Xs", (3,))
+    if Xs.ndim != 3 or Xs.shape[0] < 2 or Xs.shape[1] < 3:
+        raise ValueError(
+            f"Xs must have shape (N, n, 3) with N >= 2 structures of n >= 3 atoms, got {Xs.shape}"
+        )
+    if scale_prior not in ("invgamma", "halfnormal"):
+        raise ValueError(f"scale_prior must be 'invgamma' or 'halfnormal', got {scale_prior!r}")
+    if likelihood not in ("coordinate", "isotropic"):
+        raise ValueError(f"likelihood must be 'coordinate' or 'isotropic', got {likelihood!r}")
+    named = [("df", df), ("mean_prior_scale", mean_prior_scale)]
+    named += [(f"{scale_prior} parameter", v) for v in scale_prior_params]
+    if translation_sd is not None:
+        named.append(("translation_sd", translation_sd))
+    for name, value in named:
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be positive, got {value!r}")
+    return Xs
+
+
+def _prealign(Xs: Array) -> tuple[Array, Array, Array]:
+    """Centroids, Kabsch pre-rotations onto structure 0, and the aligned centred copies."""
+    centroids = Xs.mean(axis=1)
+    C = Xs - centroids[:, None, :]
+    pre = np.stack([kabsch(C[0], C[i])[0] for i in range(len(Xs))])  # C[0] ~ C[i] @ pre[i].T
+    A = np.einsum("nij,nkj->nki", pre, C)  # aligned copies, A[i] ~ C[0]
+    return centroids, pre, A
 
 
 def map_superposition(
     Xs: ArrayLike,
     df: float = 1.0,
     mean_prior_scale: float = 3.0,
-    translation_sd: float = 1.0,
+    translation_sd: float | None = 1.0,
+    scale_prior: str = "halfnormal",
     scale_prior_sd: float = 1.0,
-    bond_length: float | None = None,
-    bond_weight: float = 10.0,
-    max_iter: int = 20000,
-    scale_prior: str = "invgamma",
     invgamma_shape: float = 1.0,
     invgamma_scale: float = 0.05,
+    likelihood: str = "coordinate",
+    bond_length: float | None = None,
+    bond_weight: float = 10.0,
+    init_scale: float | None = None,
+    max_iter: int = 20000,
 ) -> SuperpositionResult:
     """MAP estimate of the THESEUS-PP superposition model, by L-BFGS with an analytic gradient.
 
-    Model for ``N`` structures of ``n`` atoms (as we read the authors' code; Moreta et
-    al. 2019): structure 1 defines the frame (``R_1 = I``, ``t_1 = 0``); for every
-    structure ``i``, atom ``k`` and coordinate ``j``,
+    The defaults are the model of the authors' Pyro code (Moreta et al. 2019, as we read
+    it; their script has ``N = 2``): structure 1 defines the frame (``R_1 = I``,
+    ``t_1 = 0``); for every structure ``i``, atom ``k`` and coordinate ``j``,
     ``X_ikj ~ StudentT(df, loc = (R_i M_k + t_i)_j, scale = u_k)``, with priors
     ``M_kj ~ StudentT(1, 0, mean_prior_scale)``, ``u_k ~ HalfNormal(scale_prior_sd)``,
     ``t_i ~ N(0, translation_sd^2 I)`` and ``R_i`` uniform on SO(3) (a constant density).
 
-    The prior on the per-atom scales matters. The authors' code uses
-    ``u_k ~ HalfNormal(scale_prior_sd)`` (``scale_prior="halfnormal"``), under which the
-    MAP does not exist: the translations can make all structures agree exactly on one
-    atom, whose likelihood then grows without bound as ``u_k -> 0``. The default,
-    ``scale_prior="invgamma"``, puts an inverse-gamma shape on ``u_k^2`` (as THESEUS
-    does for its variances), ``log p(u) = -2 (a + 1) log u - b / u^2`` with
-    ``a = invgamma_shape`` and ``b = invgamma_scale`` (Å^2), which vanishes at 0.
-    Like Pyro's AutoDelta, the MAP is taken in the original coordinates (no Jacobian
-    terms). Rotations are optimised as unnormalised quaternions with the chain rule of
-    ``quat_rotate_jacobian``; ``u`` through ``log u``. The inputs are centred and each
-    structure is pre-aligned to the first by Kabsch (as the authors' code does); the
-    returned poses include that pre-alignment and map the mean onto each input.
+    Variants (ours, not the paper's):
 
-    ``bond_length`` (Å), if given, adds a chain restraint
-    ``-bond_weight * sum_k (|M_{k+1} - M_k| - bond_length)^2`` to the log prior of ``M``:
-    a polymer-aware prior for consecutive C-alpha atoms (3.8 Å).
+    - ``scale_prior="invgamma"`` puts an inverse-gamma shape on ``u_k^2`` (as THESEUS
+      does for its variances), ``log p(u) = -2 (a + 1) log u - b / u^2`` with
+      ``a = invgamma_shape`` and ``b = invgamma_scale`` (Å^2). It vanishes at ``u = 0``,
+      so the posterior is bounded. Under the half-normal it is not: if the poses and
+      the mean put ``z`` of atom k's ``3N`` coordinates exactly on the data, its
+      likelihood behaves like ``u_k^(3N - 2z)`` as ``u_k -> 0``, unbounded once
+      ``z > 3N/2``; the optimiser then drives ``u_k`` toward 0 and a fit may stop at
+      a local mode or nowhere.
+    - ``likelihood="isotropic"`` replaces the three univariate t factors of an atom by
+      one isotropic 3-D Student-t of its residual vector (:func:`isotropic_t_logpdf`),
+      which, unlike the product, does not depend on the orientation of the frame.
+    - ``translation_sd=None`` fixes every translation at the centroid (centre, then
+      rotate), so that only rotations, mean and scales are inferred.
+    - ``bond_length`` (Å) adds ``-bond_weight * sum_k (|M_{k+1} - M_k| - bond_length)^2``
+      to the log prior of ``M``: a chain restraint for consecutive C-alpha atoms.
+
+    Like Pyro's AutoDelta, the MAP is taken in the original coordinates (no Jacobian
+    terms). Rotations are optimised as unnormalised quaternions, ``u`` through
+    ``log u``. The inputs are centred and each structure is pre-aligned to the first by
+    Kabsch (as the authors' code does), so the rotations start at the identity; ``u``
+    starts at ``init_scale`` (Å) or, by default, at each atom's RMS deviation after the
+    pre-alignment plus 0.01 Å. The returned poses include the pre-alignment and map the
+    mean onto each input.
 
     Parameters
     ----------
@@ -290,47 +429,37 @@ def map_superposition(
     >>> rng = np.random.default_rng(0)
     >>> M = rng.normal(scale=5, size=(40, 3))
     >>> Xs = np.stack([M + 0.1 * rng.normal(size=M.shape) for _ in range(3)])
-    >>> res = map_superposition(Xs)
-    >>> res.rotations.shape, res.scales.shape
-    ((3, 3, 3), (40,))
+    >>> res = map_superposition(Xs, scale_prior="invgamma")
+    >>> res.rotations.shape, res.scales.shape, res.model["scale_prior"]
+    ((3, 3, 3), (40,), 'invgamma')
     """
     from scipy.optimize import minimize
 
     from .rotations import quat_to_matrix
 
-    Xs = as_float_array(Xs, "Xs", (3,))
-    if Xs.ndim != 3 or Xs.shape[0] < 2 or Xs.shape[1] < 3:
-        raise ValueError(
-            f"Xs must have shape (N, n, 3) with N >= 2 structures of n >= 3 atoms, got {Xs.shape}"
-        )
-    if scale_prior not in ("invgamma", "halfnormal"):
-        raise ValueError(f"scale_prior must be 'invgamma' or 'halfnormal', got {scale_prior!r}")
-    for name, value in [
-        ("df", df),
-        ("mean_prior_scale", mean_prior_scale),
-        ("translation_sd", translation_sd),
-        ("scale_prior_sd", scale_prior_sd),
-        ("invgamma_shape", invgamma_shape),
-        ("invgamma_scale", invgamma_scale),
-    ]:
-        if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"{name} must be positive, got {value!r}")
-    N, n, _ = Xs.shape
-    centroids = Xs.mean(axis=1)
-    C = Xs - centroids[:, None, :]
-    # pre-align every structure to the first (Kabsch), as the reference implementation does
-    pre = np.stack([kabsch(C[0], C[i])[0] for i in range(N)])  # C[0] ~ C[i] @ pre[i].T
-    A = np.einsum("nij,nkj->nki", pre, C)  # aligned copies, A[i] ~ C[0]
+    model = dict(
+        df=df,
+        mean_prior_scale=mean_prior_scale,
+        translation_sd=translation_sd,
+        scale_prior=scale_prior,
+        scale_prior_sd=scale_prior_sd,
+        invgamma_shape=invgamma_shape,
+        invgamma_scale=invgamma_scale,
+        likelihood=likelihood,
+        bond_length=bond_length,
+        bond_weight=bond_weight,
+    )
+    neg_log_post, unpack, (centroids, pre, A) = _model_objective(Xs, model)
+    N = A.shape[0]
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+    if init_scale is not None and (not np.isfinite(init_scale) or init_scale <= 0):
+        raise ValueError(f"init_scale must be positive, got {init_scale!r}")
     M0 = A.mean(axis=0)
-    u0 = np.sqrt(np.mean((A - M0) ** 2, axis=(0, 2))) + 1e-2
-
-    scale_params = (
-        (scale_prior_sd,) if scale_prior == "halfnormal" else (invgamma_shape, invgamma_scale)
-    )
-    neg_log_post, unpack = _superposition_objective(
-        A, df, mean_prior_scale, translation_sd, scale_params, bond_length, bond_weight
-    )
-
+    if init_scale is None:
+        u0 = np.sqrt(np.mean((A - M0) ** 2, axis=(0, 2))) + 1e-2
+    else:
+        u0 = np.full(A.shape[1], float(init_scale))
     q0 = np.tile([1.0, 0, 0, 0], (N - 1, 1))
     theta0 = np.concatenate(
         [M0.ravel(), np.log(u0), np.concatenate([q0, np.zeros((N - 1, 3))], axis=1).ravel()]
@@ -343,13 +472,175 @@ def map_superposition(
         options={"maxiter": max_iter, "maxfun": 2 * max_iter},
     )
     M, logu, q, t = unpack(res.x)
-    R_fit = np.concatenate([np.eye(3)[None], quat_to_matrix(q)])
+    R_fit = np.concatenate(
+        [np.eye(3)[None], quat_to_matrix(q / np.linalg.norm(q, axis=1)[:, None])]
+    )
     t_fit = np.concatenate([np.zeros((1, 3)), t])
     # undo the centring and the pre-alignment: X_i ~ pre_i^T (R_fit_i M + t_fit_i) + centroid_i
     rotations = np.swapaxes(pre, -1, -2) @ R_fit
     translations = np.einsum("nji,nj->ni", pre, t_fit) + centroids
     return SuperpositionResult(
-        rotations, translations, M, np.exp(logu), float(-res.fun), int(res.nit), bool(res.success)
+        rotations,
+        translations,
+        M,
+        np.exp(logu),
+        float(-res.fun),
+        int(res.nit),
+        bool(res.success),
+        model,
+    )
+
+
+def _model_objective(Xs: ArrayLike, model: dict):
+    """Checked data, objective and unpacker for the model keyword arguments ``model``."""
+    prior = model["scale_prior"]
+    params = (
+        (model["scale_prior_sd"],)
+        if prior == "halfnormal"
+        else (model["invgamma_shape"], model["invgamma_scale"])
+    )
+    Xs = _check_model(
+        Xs,
+        model["df"],
+        model["mean_prior_scale"],
+        model["translation_sd"],
+        prior,
+        params,
+        model["likelihood"],
+    )
+    centroids, pre, A = _prealign(Xs)
+    neg_log_post, unpack = _superposition_objective(
+        A,
+        model["df"],
+        model["mean_prior_scale"],
+        model["translation_sd"],
+        params,
+        model["bond_length"],
+        model["bond_weight"],
+        model["likelihood"],
+    )
+    return neg_log_post, unpack, (centroids, pre, A)
+
+
+@dataclass
+class LaplaceApproximation:
+    """Gaussian approximation ``N(MAP, H^-1)`` of the posterior of :func:`map_superposition`.
+
+    Rotations are described by rotation vectors ``w`` of left perturbations,
+    ``R_i = exp([w_i]_x) R_i^MAP``, in radians, in the input frame.
+    """
+
+    rotation_cov: Array  # (N, 3, 3); the first is zero (the reference frame)
+    translation_cov: Array  # (N, 3, 3), Å^2, of the fitted translations
+    scale_sd: Array  # (n,), posterior SD of the scales u_k (Å), by the delta method
+    mean_sd: Array  # (n, 3), posterior SD of the mean's coordinates (Å)
+    min_eigenvalue: float  # smallest eigenvalue of the Hessian; > 0 at a local maximum
+
+    def sample_rotations(
+        self, result: SuperpositionResult, size: int, rng: np.random.Generator
+    ) -> Array:
+        """Draw ``size`` rotations of every structure, shape ``(size, N, 3, 3)``."""
+        from .rotations import exp_so3
+
+        if not isinstance(rng, np.random.Generator):
+            raise ValueError("rng must be a numpy.random.Generator")
+        N = len(self.rotation_cov)
+        w = np.zeros((size, N, 3))
+        for i in range(1, N):
+            L = np.linalg.cholesky(self.rotation_cov[i] + 1e-18 * np.eye(3))
+            w[:, i] = rng.normal(size=(size, 3)) @ L.T
+        return exp_so3(w) @ result.rotations[None]
+
+
+def laplace_superposition(
+    Xs: ArrayLike, result: SuperpositionResult, step: float = 1e-5
+) -> LaplaceApproximation:
+    """Laplace approximation at the MAP of :func:`map_superposition`.
+
+    The Hessian of the negative log posterior (in the optimiser's coordinates: mean,
+    ``log u``, quaternions with their norm pinned by the gauge term, translations) is
+    computed by central differences of the analytic gradient, inverted, and its
+    rotation blocks are carried to rotation vectors by the (numerical) Jacobian of the
+    quaternion-to-rotation map. The result describes the *joint* posterior's
+    marginals: the uncertainty of the mean and of the scales is included.
+
+    Parameters
+    ----------
+    Xs : array_like, shape (N, n, 3)
+        The structures given to :func:`map_superposition`.
+    result : SuperpositionResult
+        Its result (``result.model`` holds the model).
+    step : float
+        Finite-difference step in the optimiser's coordinates.
+
+    Returns
+    -------
+    LaplaceApproximation
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> M = rng.normal(scale=5, size=(30, 3))
+    >>> Xs = np.stack([M + 0.3 * rng.normal(size=M.shape) for _ in range(2)])
+    >>> res = map_superposition(Xs, scale_prior="invgamma")
+    >>> lap = laplace_superposition(Xs, res)
+    >>> bool(lap.min_eigenvalue > 0), lap.rotation_cov.shape
+    (True, (2, 3, 3))
+    """
+    from .rotations import log_so3, matrix_to_quat, quat_to_matrix
+
+    if not isinstance(result, SuperpositionResult) or not result.model:
+        raise ValueError("result must be a SuperpositionResult of map_superposition")
+    if not np.isfinite(step) or step <= 0:
+        raise ValueError("step must be positive")
+    neg_log_post, unpack, (centroids, pre, A) = _model_objective(Xs, result.model)
+    N, n, _ = A.shape
+    if result.mean.shape != (n, 3):
+        raise ValueError("result does not belong to Xs (shapes differ)")
+    R_fit = pre[1:] @ result.rotations[1:]
+    q = matrix_to_quat(R_fit)
+    t = np.einsum("nij,nj->ni", pre[1:], result.translations[1:] - centroids[1:])
+    theta = np.concatenate(
+        [result.mean.ravel(), np.log(result.scales), np.concatenate([q, t], axis=1).ravel()]
+    )
+    P = len(theta)
+    H = np.empty((P, P))
+    for a in range(P):
+        e = np.zeros(P)
+        e[a] = step
+        H[:, a] = (neg_log_post(theta + e)[1] - neg_log_post(theta - e)[1]) / (2 * step)
+    H = 0.5 * (H + H.T)
+    fixed = result.model["translation_sd"] is None
+    keep = np.ones(P, bool)
+    if fixed:  # translations are not parameters
+        for i in range(N - 1):
+            keep[4 * n + 7 * i + 4 : 4 * n + 7 * i + 7] = False
+    Hk = H[np.ix_(keep, keep)]
+    cov = np.zeros((P, P))
+    cov[np.ix_(keep, keep)] = np.linalg.inv(Hk)
+    min_eig = float(np.linalg.eigvalsh(Hk)[0])
+    rot_cov = np.zeros((N, 3, 3))
+    tr_cov = np.zeros((N, 3, 3))
+    for i in range(N - 1):
+        sl = slice(4 * n + 7 * i, 4 * n + 7 * i + 4)
+        J = np.empty((3, 4))
+        for c in range(4):
+            e = np.zeros(4)
+            e[c] = step
+            Rp = quat_to_matrix((q[i] + e) / np.linalg.norm(q[i] + e))
+            Rm = quat_to_matrix((q[i] - e) / np.linalg.norm(q[i] - e))
+            J[:, c] = (log_so3(Rp @ R_fit[i].T) - log_so3(Rm @ R_fit[i].T)) / (2 * step)
+        C = J @ cov[sl, sl] @ J.T  # rotation vectors in the pre-aligned frame
+        rot_cov[i + 1] = pre[i + 1].T @ C @ pre[i + 1]
+        ts = slice(4 * n + 7 * i + 4, 4 * n + 7 * i + 7)
+        tr_cov[i + 1] = pre[i + 1].T @ cov[ts, ts] @ pre[i + 1]
+    var_logu = np.diag(cov)[3 * n : 4 * n]
+    return LaplaceApproximation(
+        rot_cov,
+        tr_cov,
+        result.scales * np.sqrt(np.maximum(var_logu, 0)),
+        np.sqrt(np.maximum(np.diag(cov)[: 3 * n], 0)).reshape(n, 3),
+        min_eig,
     )
 
 
@@ -370,13 +661,13 @@ def _quat_gradient(p: Array, G: Array) -> Array:
 
 
 def _superposition_objective(
-    A, df, mean_prior_scale, translation_sd, scale_params, bond_length, bond_weight
+    A, df, mean_prior_scale, translation_sd, scale_params, bond_length, bond_weight, likelihood
 ):
     """Negative log posterior (up to a constant) and its gradient, for :func:`map_superposition`.
 
     ``A`` holds the centred, pre-aligned structures, shape ``(N, n, 3)``. ``scale_params`` is
-    ``(sd,)`` for the half-normal prior on the scales, ``(a, b)`` for the inverse-gamma one.
-    Parameters are
+    ``(sd,)`` for the half-normal prior on the scales, ``(a, b)`` for the inverse-gamma one;
+    ``translation_sd=None`` fixes the translations (their gradient is zero). Parameters are
     packed as ``[M (n*3), log u (n), then per structure 2..N: q (4), t (3)]``.
     """
     from .rotations import quat_to_matrix
@@ -395,15 +686,21 @@ def _superposition_objective(
         qn = np.linalg.norm(q, axis=1, keepdims=True)
         p = q / qn
         Rq = np.concatenate([np.eye(3)[None], quat_to_matrix(p)])
-        tt = np.concatenate([np.zeros((1, 3)), t])
-        mu = np.einsum("nij,kj->nki", Rq, M) + tt[:, None, :]
+        tt = np.concatenate([np.zeros((1, 3)), t if translation_sd is not None else 0 * t])
+        mu = np.einsum("nij,kj->nki", Rq, M) + tt[:, None, :]  # (R_i M_k + t_i), no BLAS
         r = A - mu
-        s2 = df * u[None, :, None] ** 2 + r * r
-        lp = -np.sum(np.log(u)) * 3 * N - (df + 1) / 2 * np.sum(
-            np.log1p(r * r / (df * u[None, :, None] ** 2))
-        )
-        dlp_dr = -(df + 1) * r / s2  # d log t / d x
-        g_u = -3 * N / u + (df + 1) * np.sum(r * r / (u[None, :, None] * s2), axis=(0, 2))
+        lp = -np.sum(np.log(u)) * 3 * N
+        if likelihood == "coordinate":  # three univariate t factors per atom
+            s2 = df * u[None, :, None] ** 2 + r * r
+            lp -= (df + 1) / 2 * np.sum(np.log1p(r * r / (df * u[None, :, None] ** 2)))
+            dlp_dr = -(df + 1) * r / s2  # d log t / d x
+            g_u = -3 * N / u + (df + 1) * np.sum(r * r / (u[None, :, None] * s2), axis=(0, 2))
+        else:  # one isotropic 3-D t per atom and structure
+            rr = np.sum(r * r, axis=2)
+            s2 = df * u[None, :] ** 2 + rr
+            lp -= (df + 3) / 2 * np.sum(np.log1p(rr / (df * u[None, :] ** 2)))
+            dlp_dr = -(df + 3) * r / s2[:, :, None]
+            g_u = -3 * N / u + (df + 3) * np.sum(rr / (u[None, :] * s2), axis=0)
         g_mu = -dlp_dr  # d lp / d mu
         g_M = np.einsum("nki,nij->kj", g_mu, Rq)
         g_t = g_mu[1:].sum(axis=1)
@@ -419,8 +716,11 @@ def _superposition_objective(
             a, b = scale_params
             lp += np.sum(-2 * (a + 1) * np.log(u) - b / u**2)
             g_u += -2 * (a + 1) / u + 2 * b / u**3
-        lp += -0.5 * np.sum((t / translation_sd) ** 2)
-        g_t += -t / translation_sd**2
+        if translation_sd is None:  # translations fixed at the centroids
+            g_t = np.zeros_like(t)
+        else:
+            lp += -0.5 * np.sum((t / translation_sd) ** 2)
+            g_t += -t / translation_sd**2
         if bond_length is not None:
             d = M[1:] - M[:-1]
             L = np.linalg.norm(d, axis=1)

@@ -27,12 +27,12 @@ def test_poisson_gamma_against_brute_force(alpha, beta, y, d):
     # adaptive quadrature copes with the integrable singularity at 0 when alpha < 1
     Z = integrate.quad(unnormalised, 0, np.inf, limit=200)[0]
     mean = integrate.quad(lambda lam: lam * unnormalised(lam), 0, np.inf, limit=200)[0] / Z
-    a_post, b_post = dn.poisson_gamma_posterior(alpha, beta, y, d)
+    a_post, b_post = dn.poisson_gamma_posterior(y, alpha, beta, d)
     lam = np.linspace(0.05, 30, 500)
     np.testing.assert_allclose(
         unnormalised(lam) / Z, stats.gamma.pdf(lam, a_post, scale=1 / b_post), rtol=1e-6, atol=1e-12
     )
-    np.testing.assert_allclose(dn.poisson_gamma_posterior_mean(alpha, beta, y, d), mean, rtol=1e-7)
+    np.testing.assert_allclose(dn.poisson_gamma_posterior_mean(y, alpha, beta, d), mean, rtol=1e-7)
     np.testing.assert_allclose(np.exp(-dn.negative_binomial_nll(y, alpha, beta, d)), Z, rtol=1e-7)
     np.testing.assert_allclose(
         dn.negative_binomial_nll(y, alpha, beta, d),
@@ -42,11 +42,11 @@ def test_poisson_gamma_against_brute_force(alpha, beta, y, d):
 
 
 def test_worked_example_and_shrinkage_form():
-    assert dn.poisson_gamma_posterior(2.0, 1.0, 3) == (5.0, 2.0)
+    assert dn.poisson_gamma_posterior(3, 2.0, 1.0) == (5.0, 2.0)
     a, b, y, d = 3.0, 2.0, np.arange(10), 4.0
     w = d / (b + d)
     np.testing.assert_allclose(
-        dn.poisson_gamma_posterior_mean(a, b, y, d), w * y / d + (1 - w) * a / b
+        dn.poisson_gamma_posterior_mean(y, a, b, d), w * y / d + (1 - w) * a / b
     )
 
 
@@ -57,15 +57,17 @@ def test_gamma_prior_from_mean_var_round_trip():
 
 def test_broadcasting_over_images():
     counts = np.random.default_rng(0).poisson(2.0, size=(16, 16))
-    assert dn.poisson_gamma_posterior_mean(np.ones((16, 16)), 1.0, counts).shape == (16, 16)
+    assert dn.poisson_gamma_posterior_mean(counts, np.ones((16, 16)), 1.0).shape == (16, 16)
 
 
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: dn.poisson_gamma_posterior(1.0, 1.0, -1), "non-negative integers"),
-        (lambda: dn.poisson_gamma_posterior(1.0, 1.0, 1.5), "non-negative integers"),
-        (lambda: dn.poisson_gamma_posterior(0.0, 1.0, 1), "alpha must be positive"),
+        (lambda: dn.poisson_gamma_posterior(-1, 1.0, 1.0), "non-negative integers"),
+        (lambda: dn.poisson_gamma_posterior(1.5, 1.0, 1.0), "non-negative integers"),
+        (lambda: dn.poisson_gamma_posterior(1, 0.0, 1.0), "alpha must be positive"),
+        (lambda: dn.toy_micrograph(32, 3, None), "rng"),
+        (lambda: dn.toy_micrograph(32, 3, np.random.default_rng(0), contrast=1.5), "contrast"),
         (lambda: dn.gaussian_posterior(0.0, 0.0, -1.0, 1.0), "prior_var must be positive"),
         (lambda: dn.negative_binomial_nll(1, 1.0, 1.0, exposure=0.0), "exposure"),
     ],
@@ -96,5 +98,13 @@ def test_toy_micrograph_and_denoising_beats_raw_counts():
     d = 3.0
     counts = rng.poisson(d * lam)
     a, b = dn.blind_spot_prior(counts, d, 4.0)
-    den = dn.poisson_gamma_posterior_mean(a, b, counts, d)
+    den = dn.poisson_gamma_posterior_mean(counts, a, b, d)
     assert np.mean((den - lam) ** 2) < 0.5 * np.mean((counts / d - lam) ** 2)
+
+
+def test_blind_spot_prior_floor_is_half_a_count():
+    counts = np.zeros((6, 6))
+    counts[0, 0] = 3
+    a, b = dn.blind_spot_prior(counts, exposure=0.5, strength=2.0)
+    np.testing.assert_allclose((a / b)[4, 4], 0.5 / (8 * 0.5))  # all neighbours zero
+    np.testing.assert_allclose((a / b)[1, 1], 3 / 8 / 0.5)  # one neighbour counted 3

@@ -3,6 +3,7 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from helpers import superposition as sp
+from helpers.rotations import log_so3
 from helpers.sampling import uniform_rotations
 
 
@@ -94,9 +95,37 @@ def test_student_t_superposition_ignores_a_flexible_loop():
     X = Y @ R_true.T + 0.1 * rng.normal(size=Y.shape)
     X[60:] += rng.normal(scale=6, size=(20, 3))  # a loop that moved
     R_ls, _ = sp.kabsch(X, Y)
-    R_t, _, w = sp.student_t_superposition(X, Y)
+    fit = sp.student_t_superposition(X, Y)
+    R_t, w = fit.rotation, fit.weights
+    assert fit.converged and isinstance(fit, sp.RobustSuperposition)
     assert angular_distance(R_t, R_true) < 0.2 * angular_distance(R_ls, R_true)
     assert w[60:].mean() < 0.1 * w[:60].mean()
+
+
+def test_fixed_centroids_keep_the_centroid_translation():
+    rng = np.random.default_rng(4)
+    Y = rng.normal(scale=8, size=(50, 3))
+    X = Y + 0.05 * rng.normal(size=Y.shape)
+    X[40:] += 9.0  # a shifted tail moves the centroid
+    free = sp.student_t_superposition(X, Y)
+    fixed = sp.student_t_superposition(X, Y, fixed_centroids=True)
+    c_fixed = Y.mean(0) @ fixed.rotation.T + fixed.translation
+    np.testing.assert_allclose(c_fixed, X.mean(0), atol=1e-9)  # centroid onto centroid
+    core_free = sp.rmsd(X[:40], Y[:40] @ free.rotation.T + free.translation)
+    core_fixed = sp.rmsd(X[:40], Y[:40] @ fixed.rotation.T + fixed.translation)
+    assert core_free < 0.2 * core_fixed
+
+
+def test_isotropic_t_matches_scipy_and_is_rotation_invariant():
+    rng = np.random.default_rng(5)
+    r = rng.normal(scale=2, size=(20, 3))
+    for df in (1.0, 4.0):
+        ref = stats.multivariate_t(np.zeros(3), 1.7**2 * np.eye(3), df=df).logpdf(r)
+        np.testing.assert_allclose(sp.isotropic_t_logpdf(r, 1.7, df), ref, rtol=1e-12)
+    Q = uniform_rotations(1, rng)[0]
+    np.testing.assert_allclose(sp.isotropic_t_logpdf(r @ Q.T), sp.isotropic_t_logpdf(r))
+    per_coord = sp.student_t_logpdf(r).sum(-1)
+    assert np.abs(sp.student_t_logpdf(r @ Q.T).sum(-1) - per_coord).max() > 0.1
 
 
 def _ensemble(seed=0, n=60, N=5, loop=slice(25, 35)):
@@ -115,8 +144,8 @@ def _ensemble(seed=0, n=60, N=5, loop=slice(25, 35)):
 
 def test_map_superposition_recovers_poses_better_than_least_squares():
     Xs, Rs, ts, sig = _ensemble()
-    res = sp.map_superposition(Xs)
-    assert res.converged
+    res = sp.map_superposition(Xs, scale_prior="invgamma")
+    assert res.converged and res.model["scale_prior"] == "invgamma"
     rel_true = Rs @ Rs[0].T
     rel_map = res.rotations @ res.rotations[0].T
     rel_ls = np.stack([sp.kabsch(Xs[i], Xs[0])[0] for i in range(len(Xs))])
@@ -133,8 +162,14 @@ def test_map_superposition_recovers_poses_better_than_least_squares():
 def test_map_objective_gradient_is_exact():
     Xs, *_ = _ensemble(n=15, N=3)
     A = Xs - Xs.mean(1, keepdims=True)
-    for scale_params, bond in [((1.0, 0.05), None), ((1.0,), 3.8)]:
-        f, _ = sp._superposition_objective(A, 1.0, 3.0, 1.0, scale_params, bond, 10.0)
+    cases = [
+        ((1.0, 0.05), None, "coordinate", 1.0),
+        ((1.0,), 3.8, "coordinate", 1.0),
+        ((1.0,), None, "isotropic", 1.0),
+        ((1.0, 0.05), None, "isotropic", None),
+    ]
+    for scale_params, bond, lik, tsd in cases:
+        f, _ = sp._superposition_objective(A, 1.0, 3.0, tsd, scale_params, bond, 10.0, lik)
         theta = np.concatenate(
             [A[0].ravel(), np.full(15, -0.5), np.tile([0.9, 0.1, -0.2, 0.3, 0.5, -0.2, 0.1], 2)]
         )
@@ -157,11 +192,31 @@ def test_quaternion_gradient_matches_the_per_point_jacobian():
 
 def test_halfnormal_scale_prior_collapses_but_invgamma_does_not():
     Xs, *_ = _ensemble(N=4)
-    short = sp.map_superposition(Xs, scale_prior="halfnormal", max_iter=300)
-    long = sp.map_superposition(Xs, scale_prior="halfnormal", max_iter=3000)
-    assert long.log_posterior > short.log_posterior and long.scales.min() < 0.5 * short.scales.min()
-    good = sp.map_superposition(Xs)
+    short = sp.map_superposition(Xs, scale_prior="halfnormal", max_iter=100)
+    long = sp.map_superposition(Xs, scale_prior="halfnormal", max_iter=1500)
+    assert long.log_posterior > short.log_posterior and long.scales.min() < 0.2 * short.scales.min()
+    good = sp.map_superposition(Xs, scale_prior="invgamma")
     assert good.converged and good.scales.min() > 0.05
+
+
+def test_laplace_rotation_sd_scales_with_the_noise():
+    rng = np.random.default_rng(6)
+    M = np.cumsum(rng.normal(size=(30, 3)) * 2.2, axis=0)
+    E = rng.normal(size=(2, 30, 3))
+    sds = []
+    for noise in (0.2, 0.4):
+        Xs = M[None] + noise * E
+        res = sp.map_superposition(Xs, scale_prior="invgamma", invgamma_scale=1e-3, df=30.0)
+        lap = sp.laplace_superposition(Xs, res)
+        assert lap.min_eigenvalue > 0
+        np.testing.assert_allclose(lap.rotation_cov[0], 0.0)
+        sds.append(np.sqrt(np.trace(lap.rotation_cov[1])))
+    assert 1.6 < sds[1] / sds[0] < 2.4  # twice the noise, about twice the rotation SD
+    draws = lap.sample_rotations(res, 2000, rng)
+    assert draws.shape == (2000, 2, 3, 3)
+    w = np.stack([log_so3(d @ res.rotations[1].T) for d in draws[:, 1]])
+    scale = np.trace(lap.rotation_cov[1]) / 3
+    np.testing.assert_allclose(np.cov(w.T), lap.rotation_cov[1], atol=0.1 * scale)
 
 
 @pytest.mark.parametrize(
@@ -176,6 +231,14 @@ def test_halfnormal_scale_prior_collapses_but_invgamma_does_not():
         (lambda: sp.student_t_logpdf(0.0, scale=0.0), "scale must be positive"),
         (lambda: sp.map_superposition(np.zeros((1, 5, 3))), "N >= 2"),
         (lambda: sp.map_superposition(np.zeros((2, 5, 3)), scale_prior="flat"), "scale_prior"),
+        (lambda: sp.map_superposition(np.zeros((2, 5, 3)), likelihood="l2"), "likelihood"),
+        (lambda: sp.map_superposition(np.zeros((2, 5, 3)), translation_sd=0.0), "translation_sd"),
+        (lambda: sp.isotropic_t_logpdf(np.zeros(3), scale=-1.0), "scale must be positive"),
+        (
+            lambda: sp.student_t_superposition(np.zeros((5, 3)), np.zeros((5, 3)), n_iter=0),
+            "n_iter",
+        ),
+        (lambda: sp.laplace_superposition(np.zeros((2, 5, 3)), None), "result"),
     ],
 )
 def test_bad_density_input(call, message):
