@@ -138,9 +138,13 @@ def even_angles(
     - ``method="P"`` (Penczek 1994): rings ``theta = theta1, theta1 + delta, ...``;
       on each ring the azimuth step is ``delta / sin(theta)``, so neighbours on a ring
       are about ``delta`` apart on the sphere; one point at a pole.
-    - ``method="S"`` (Saff & Kuijlaars 1997 spiral): ``N`` points equally spaced in
-      ``cos(theta)``, ``N = (3.6 / delta)^2`` scaled by the fraction of the sphere
-      covered, each advancing the azimuth by ``delta / sin(theta)``.
+    - ``method="S"`` (Saff & Kuijlaars 1997 spiral), as SPARX's ``even_angles_cd``:
+      ``N = int((3.6 / delta)^2 f)`` levels equally spaced in ``cos(theta)`` from
+      ``theta1`` towards ``theta2`` (``f`` the fraction of the sphere covered,
+      ``delta`` in radians here), of which the last -- the border ``theta2`` itself --
+      is dropped; each point advances the azimuth by ``delta / sin(theta)`` modulo the
+      azimuth range; for ``theta2 = 180`` the south pole ``(0, 180, 0)`` is added.
+      93 directions on the hemisphere at 15 degrees, 849 at 5.
 
     ``symmetry="cN"`` restricts the azimuth to the asymmetric unit ``[0, 360/N)``. For
     a hemisphere (``theta2 = 90``) and odd ``N``, directions on the equator with
@@ -199,15 +203,22 @@ def even_angles(
             rows.append(np.stack([phis, np.full_like(phis, th)], axis=1))
         pt = np.concatenate(rows)
     else:
+        # SPARX's even_angles_cd: n = int((3.6 / delta)^2 * wedge) levels equally spaced
+        # in z from cos(theta1) towards cos(theta2); the last level (the border itself)
+        # is not used, so n - 1 points; a south pole is added when theta2 = 180
         z1, z2 = np.cos(np.deg2rad(theta1)), np.cos(np.deg2rad(theta2))
-        frac = (z1 - z2) / 2 * (phi2 - phi1) / 360.0
-        n = max(int(round((3.6 / np.deg2rad(delta)) ** 2 * frac)), 1)
-        z = np.linspace(z1, z2, n)
+        wedge = abs((z2 - z1) * (phi2 - phi1) / 720.0)
+        n = int((3.6 / np.deg2rad(delta)) ** 2 * wedge)
+        k = np.arange(max(n - 1, 1))
+        z = z1 + (z2 - z1) * k / max(n - 1, 1)
         th = np.rad2deg(np.arccos(np.clip(z, -1, 1)))
+        th[0] = theta1
         s = np.maximum(np.sin(np.deg2rad(th)), 1e-9)
-        steps = np.where(np.arange(n) == 0, 0.0, delta / s)
+        steps = np.where(k == 0, 0.0, delta / s)
         phis = phi1 + np.mod(np.cumsum(steps), phi2 - phi1)
         pt = np.stack([phis, th], axis=1)
+        if theta2 == 180.0:
+            pt = np.vstack([pt, [[0.0, 180.0]]])
     if theta2 == 90.0 and n_sym % 2 == 1:
         on_equator = np.isclose(pt[:, 1], 90.0)
         pt = pt[~(on_equator & (pt[:, 0] >= phi1 + 180.0 / n_sym - 1e-9))]
