@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import ndimage
 
-from ._checks import as_float_array, check_rotation_matrix
+from ._checks import as_float_array, check_int, check_positive, check_rotation_matrix, check_scalar
 from .sampling import hopf_grid, rotation_neighbourhood
 from .volumes import _index_affine
 
@@ -51,8 +51,10 @@ def resample_map(vol: ArrayLike, voxel_size: float, spacing: float, n: int | Non
     v = as_float_array(vol, "vol")
     if v.ndim != 3:
         raise ValueError("vol must be a 3-D map")
-    if voxel_size <= 0 or spacing <= 0:
-        raise ValueError("voxel_size and spacing must be positive")
+    voxel_size = check_positive(voxel_size, "voxel_size")
+    spacing = check_positive(spacing, "spacing")
+    if n is not None:
+        n = check_int(n, "n", low=1)
     if n is None:
         n = int(np.ceil(max(v.shape) * voxel_size / spacing))
     g = (np.arange(n) - n // 2) * spacing / voxel_size
@@ -90,8 +92,9 @@ def local_density_vectors(
     v = as_float_array(vol, "vol")
     if v.ndim != 3:
         raise ValueError("vol must be a 3-D map")
-    if voxel_size <= 0 or bandwidth <= 0:
-        raise ValueError("voxel_size and bandwidth must be positive")
+    voxel_size = check_positive(voxel_size, "voxel_size")
+    bandwidth = check_positive(bandwidth, "bandwidth")
+    threshold = check_scalar(threshold, "threshold")
     sigma = bandwidth / (2 * np.sqrt(3)) / voxel_size
     smooth = ndimage.gaussian_filter(np.where(v > threshold, v, 0.0), sigma, mode="constant")
     gz, gy, gx = np.gradient(smooth)
@@ -150,6 +153,8 @@ def laplacian_filter(vol: ArrayLike, voxel_size: float, sigma: float = 2.0) -> A
     (6, 6, 6)
     """
     v = as_float_array(vol, "vol")
+    voxel_size = check_positive(voxel_size, "voxel_size")
+    sigma = check_positive(sigma, "sigma")
     return -ndimage.gaussian_laplace(v, sigma / voxel_size, mode="constant")
 
 
@@ -216,7 +221,8 @@ def zscores(best: ArrayLike, scores: ArrayLike, cutoff: float = 0.2) -> tuple[fl
     s = np.sort(as_float_array(scores, "scores").ravel())
     if s.size < 3:
         raise ValueError("need at least 3 scores")
-    b = float(np.asarray(best, float))
+    b = check_scalar(best, "best")
+    cutoff = check_scalar(cutoff, "cutoff")
     raw = (b - s.mean()) / (s.std() + 1e-300)
     gaps = np.diff(s) > cutoff * (s[-1] - s[0])
     labels = np.concatenate([[0], np.cumsum(gaps)])

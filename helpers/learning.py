@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array, check_rotation_matrix
+from ._checks import as_float_array, check_int, check_rotation_matrix
 from .euler import euler_to_matrix, matrix_to_euler
 from .rotations import (
     exp_so3,
@@ -166,6 +166,7 @@ def particle_features(images: ArrayLike, crop: int = 8) -> Array:
     imgs = as_float_array(images, "images")
     if imgs.ndim != 3:
         raise ValueError("images must have shape (m, n, n)")
+    crop = check_int(crop, "crop", low=1, high=imgs.shape[-1])
     f = np.stack([downsample(x, crop) for x in imgs]).reshape(len(imgs), -1)
     f = f - f.mean(axis=1, keepdims=True)
     return f / (f.std(axis=1, keepdims=True) + 1e-12)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array, check_rotation_matrix
+from ._checks import as_float_array, check_nonnegative, check_rotation_matrix
 
 __all__ = [
     "hat",
@@ -88,6 +88,7 @@ def vee(W: ArrayLike, atol: float = 1e-8) -> Array:
     array([1., 2., 3.])
     """
     W = as_float_array(W, "W", (3, 3))
+    atol = check_nonnegative(atol, "atol")
     asym = np.max(np.abs(W + np.swapaxes(W, -1, -2)), initial=0.0)
     if asym > atol * max(1.0, np.max(np.abs(W), initial=0.0)):
         raise ValueError(f"W must be skew-symmetric (W^T = -W); max |W + W^T| = {asym:.2e}")
