@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int, check_positive
 
 __all__ = [
     "gaussian_posterior",
@@ -33,6 +33,10 @@ def _positive(x: ArrayLike, name: str) -> Array:
     if np.any(x <= 0):
         raise ValueError(f"{name} must be positive")
     return x
+
+
+def _positive_scalar(x, name: str) -> float:
+    return check_positive(x, name)
 
 
 def gaussian_posterior(
@@ -160,9 +164,7 @@ def gamma_prior_from_mean_var(mean: ArrayLike, var: ArrayLike) -> tuple[Array, A
     return m * m / v, m / v
 
 
-def toy_micrograph(
-    size: int = 128, n_particles: int = 14, rng: np.random.Generator | None = None
-) -> Array:
+def toy_micrograph(size: int, n_particles: int, rng: np.random.Generator) -> Array:
     """A clean, dose-normalised intensity image: a flat background with dark "particles".
 
     Particles absorb: each is an elongated Gaussian dip (down to 40 % of the background)
@@ -176,7 +178,9 @@ def toy_micrograph(
     """
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 8:
         raise ValueError(f"size must be an integer >= 8, got {size!r}")
-    rng = np.random.default_rng(0) if rng is None else rng
+    n_particles = check_int(n_particles, "n_particles", low=0)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError("rng must be a numpy.random.Generator")
     yy, xx = np.mgrid[0:size, 0:size].astype(float)
     dip = np.zeros((size, size))
     for _ in range(n_particles):
@@ -212,8 +216,8 @@ def blind_spot_prior(counts: ArrayLike, exposure: float, strength: float) -> tup
     y = as_float_array(counts, "counts")
     if y.ndim != 2:
         raise ValueError(f"counts must be a 2-D image, got shape {y.shape}")
-    d = float(_positive(exposure, "exposure"))
-    k = float(_positive(strength, "strength"))
+    d = _positive_scalar(exposure, "exposure")
+    k = _positive_scalar(strength, "strength")
     kernel = np.ones((3, 3)) / 8.0
     kernel[1, 1] = 0.0
     mean = np.maximum(convolve(y / d, kernel, mode="reflect"), 1e-3 / d)

@@ -18,6 +18,7 @@ from ._checks import as_float_array, check_rotation_matrix
 from .rotations import matrix_to_quat
 
 __all__ = [
+    "rotation_error",
     "angular_distance",
     "chordal_distance",
     "quaternion_distance",
@@ -68,6 +69,36 @@ def angular_distance(R1: ArrayLike, R2: ArrayLike) -> Array:
     2.0
     """
     return quaternion_angular_distance(matrix_to_quat(R1), matrix_to_quat(R2))
+
+
+def rotation_error(R_est: ArrayLike, R_true: ArrayLike, degrees: bool = False) -> Array:
+    """Angle of the rotation that takes ``R_true`` to ``R_est``: ``|log(R_true^T R_est)|``.
+
+    The error measure the chapters report for an estimated rotation (pose, average,
+    alignment): :func:`angular_distance`, in radians or, with ``degrees=True``, degrees.
+    Computed through quaternions, so it stays accurate near 0 and near 180 degrees.
+
+    Parameters
+    ----------
+    R_est, R_true : array_like, shape (..., 3, 3)
+        Estimated and reference rotations (broadcast against each other).
+    degrees : bool
+        Return degrees instead of radians.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Angles in ``[0, pi]`` (or ``[0, 180]``).
+
+    Examples
+    --------
+    >>> from helpers.rotations import axis_angle_to_matrix
+    >>> R = axis_angle_to_matrix([0, 0, 1], np.deg2rad(3.0))
+    >>> round(float(rotation_error(R, np.eye(3), degrees=True)), 9)
+    3.0
+    """
+    theta = angular_distance(R_est, R_true)
+    return np.rad2deg(theta) if degrees else theta
 
 
 def chordal_distance(R1: ArrayLike, R2: ArrayLike) -> Array:

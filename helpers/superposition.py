@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int, check_positive
 
 __all__ = [
     "kabsch",
@@ -162,6 +162,7 @@ def student_t_logpdf(
     from scipy.special import gammaln
 
     x = as_float_array(x, "x")
+    df = check_positive(df, "df")
     loc = as_float_array(loc, "loc")
     scale = as_float_array(scale, "scale")
     if np.any(scale <= 0):
@@ -208,8 +209,10 @@ def student_t_superposition(
     X, Y = _pair(X, Y)
     if X.ndim != 2:
         raise ValueError("student_t_superposition takes one pair of (n, 3) structures")
-    if df <= 0:
-        raise ValueError("df must be positive")
+    df = check_positive(df, "df")
+    if scale is not None:
+        scale = check_positive(scale, "scale")
+    n_iter = check_int(n_iter, "n_iter", low=1)
     w = np.ones(len(X))
     R, t = kabsch(X, Y)
     for _ in range(n_iter):
@@ -267,8 +270,9 @@ def map_superposition(
     does for its variances), ``log p(u) = -2 (a + 1) log u - b / u^2`` with
     ``a = invgamma_shape`` and ``b = invgamma_scale`` (Å^2), which vanishes at 0.
     Like Pyro's AutoDelta, the MAP is taken in the original coordinates (no Jacobian
-    terms). Rotations are optimised as unnormalised quaternions with the chain rule of
-    ``quat_rotate_jacobian``; ``u`` through ``log u``. The inputs are centred and each
+    terms). Rotations are optimised as unnormalised quaternions; the gradient reaches
+    each one through a single 3x3 matrix per structure (``_quat_gradient``, tested
+    against ``quat_rotate_jacobian``); ``u`` through ``log u``. The inputs are centred and each
     structure is pre-aligned to the first by Kabsch (as the authors' code does); the
     returned poses include that pre-alignment and map the mean onto each input.
 
