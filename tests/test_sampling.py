@@ -37,9 +37,13 @@ def test_shoemake_unit_norm_and_reproducible():
     u = np.random.default_rng(4).uniform(size=(100, 3))
     q = sampling.uniform_quaternions_shoemake(u)
     np.testing.assert_allclose(np.linalg.norm(q, axis=-1), 1.0)
+    # the rotations are built from the caller's generator only: normalised Gaussian
+    # 4-vectors (Shoemake's alternative), as a direct construction from the same draws
     a = sampling.uniform_rotations(5, np.random.default_rng(9))
-    b = sampling.uniform_rotations(5, np.random.default_rng(9))
-    np.testing.assert_array_equal(a, b)
+    g = np.random.default_rng(9).standard_normal((5, 4))
+    np.testing.assert_allclose(a, quat_to_matrix(g / np.linalg.norm(g, axis=1, keepdims=True)))
+    rng = np.random.default_rng(9)  # and each call advances it
+    assert not np.allclose(sampling.uniform_rotations(5, rng), sampling.uniform_rotations(5, rng))
 
 
 @pytest.mark.parametrize(
