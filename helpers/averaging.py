@@ -11,6 +11,12 @@ function                  minimises                             how
 ``geodesic_l2_mean``      ``sum w_i theta(R, R_i)^2``           Algorithm 1 (log, average, exp)
 ``geodesic_l1_median``    ``sum w_i theta(R, R_i)``             Weiszfeld on SO(3)
 ========================  ====================================  ==========================
+
+Multiple rotation averaging from cryo-EM common lines (Shkolnisky & Singer 2012):
+``common_line_angles`` (the exact lines of known orientations, for simulations),
+``relative_rotations_from_common_lines`` (triangle votes), ``j_synchronize`` (one hand
+for every pair) and ``spectral_synchronize`` (all orientations from the top three
+eigenvectors).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from .rotations import (
     canonical_quat,
     exp_so3,
     matrix_to_quat,
+    project_to_so3,
     quat_conjugate,
     quat_multiply,
     quat_to_rotvec,
@@ -39,6 +46,10 @@ __all__ = [
     "geodesic_l1_median",
     "geodesic_l1_median_fit",
     "AveragingResult",
+    "common_line_angles",
+    "relative_rotations_from_common_lines",
+    "j_synchronize",
+    "spectral_synchronize",
 ]
 
 Array = NDArray[np.float64]
@@ -323,3 +334,212 @@ def geodesic_l1_median_fit(
     raise RuntimeError(
         f"geodesic_l1_median did not converge in {max_iter} iterations (last step {step:.2e})"
     )
+
+
+# ---- multiple rotation averaging: common lines and synchronisation --------------------------
+
+_J = np.diag([1.0, 1.0, -1.0])
+
+
+def _rz(a: Array) -> Array:
+    c, s, z, o = np.cos(a), np.sin(a), np.zeros_like(a), np.ones_like(a)
+    return np.stack(
+        [np.stack([c, -s, z], -1), np.stack([s, c, z], -1), np.stack([z, z, o], -1)], -2
+    )
+
+
+def _rx(a: Array) -> Array:
+    c, s, z, o = np.cos(a), np.sin(a), np.zeros_like(a), np.ones_like(a)
+    return np.stack(
+        [np.stack([o, z, z], -1), np.stack([z, c, -s], -1), np.stack([z, s, c], -1)], -2
+    )
+
+
+def common_line_angles(Rs: ArrayLike) -> Array:
+    """In-plane angles (radians) of the common lines of images with orientations ``Rs``.
+
+    Image ``i`` is the central section spanned by ``Rs[i] e_x`` and ``Rs[i] e_y`` (its
+    normal, the beam, is ``Rs[i] e_z``). Two sections meet along
+    ``n_i x n_j``; ``alpha[i, j]`` is the angle of that line in image ``i``'s own
+    coordinates, measured from its x axis. The diagonal is 0.
+
+    Parameters
+    ----------
+    Rs : array_like, shape (n, 3, 3)
+        Orientations (image coordinates to map coordinates), no two with parallel beams.
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+
+    Examples
+    --------
+    >>> from helpers.rotations import axis_angle_to_matrix
+    >>> Rs = np.stack([np.eye(3), axis_angle_to_matrix([1.0, 0, 0], np.pi / 2)])
+    >>> np.round(np.rad2deg(common_line_angles(Rs)), 6) + 0.0
+    array([[  0.,   0.],
+           [180.,   0.]])
+    """
+    Rs = _stack(Rs)
+    n = Rs[:, :, 2]
+    line = np.cross(n[:, None], n[None])
+    norms = np.linalg.norm(line, axis=-1)
+    off = ~np.eye(len(Rs), dtype=bool)
+    if np.any(norms[off] < 1e-9):
+        raise ValueError("Rs has two images with parallel beams: their common line is undefined")
+    c = np.einsum("iab,ija->ijb", Rs, line)
+    alpha = np.arctan2(c[..., 1], c[..., 0])
+    alpha[~off] = 0.0
+    return alpha
+
+
+def relative_rotations_from_common_lines(alpha: ArrayLike) -> Array:
+    """Pairwise rotations ``R_i^T R_j`` from common-line angles, each up to a mirror.
+
+    One common line fixes two of the three parameters of ``R_i^T R_j``:
+    ``R_i^T R_j = Rz(alpha_ij) Rx(phi_ij) Rz(-alpha_ji - pi)``. The dihedral angle
+    ``phi_ij`` comes from every third image ``k`` by the spherical cosine rule for the
+    triangle of beams, ``cos phi_ij = (cos A_k + cos A_i cos A_j) / (sin A_i sin A_j)``
+    with ``A_i = alpha_ik - alpha_ij``, ``A_j = alpha_ji - alpha_jk``,
+    ``A_k = alpha_kj - alpha_ki``; the median of the votes is used. Its sign is not
+    determined, so each returned block is ``R_i^T R_j`` or its J-conjugate
+    ``J R_i^T R_j J`` (``J = diag(1, 1, -1)``, the mirror image): see :func:`j_synchronize`.
+
+    Parameters
+    ----------
+    alpha : array_like, shape (n, n)
+        ``alpha[i, j]``: angle (radians) of the line image ``i`` shares with image ``j``;
+        ``n >= 3``. The diagonal is ignored.
+
+    Returns
+    -------
+    ndarray, shape (n, n, 3, 3)
+        Block ``[i, j]`` estimates ``R_i^T R_j`` (``[j, i]`` is its transpose, the
+        diagonal is the identity).
+
+    Examples
+    --------
+    >>> from helpers.sampling import uniform_rotations
+    >>> Rs = uniform_rotations(5, np.random.default_rng(0))
+    >>> E = relative_rotations_from_common_lines(common_line_angles(Rs))
+    >>> true = Rs[0].T @ Rs[1]
+    >>> bool(min(np.abs(E[0, 1] - true).max(), np.abs(E[0, 1] - _J @ true @ _J).max()) < 1e-9)
+    True
+    """
+    a = as_float_array(alpha, "alpha")
+    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] < 3:
+        raise ValueError(f"alpha must be a square (n, n) array with n >= 3, got {a.shape}")
+    n = len(a)
+    i, j, k = np.meshgrid(*[np.arange(n)] * 3, indexing="ij")
+    Ai, Aj, Ak = a[i, k] - a[i, j], a[j, i] - a[j, k], a[k, j] - a[k, i]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        votes = (np.cos(Ak) + np.cos(Ai) * np.cos(Aj)) / (np.sin(Ai) * np.sin(Aj))
+    votes = np.where((i != k) & (j != k) & np.isfinite(votes), np.clip(votes, -1, 1), np.nan)
+    votes[i == j] = 1.0
+    with np.errstate(all="ignore"):
+        cos_phi = np.nanmedian(votes, axis=2)
+    if np.any(np.isnan(cos_phi)):
+        raise ValueError("alpha gives no usable vote for some pair (degenerate common lines)")
+    E = _rz(a) @ _rx(np.arccos(cos_phi)) @ _rz(-a.T - np.pi)
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)
+    E = np.where(upper[..., None, None], E, np.swapaxes(E, 0, 1).swapaxes(-1, -2))
+    E[np.arange(n), np.arange(n)] = np.eye(3)
+    return E
+
+
+def j_synchronize(E: ArrayLike) -> Array:
+    """Give every pairwise estimate the same handedness (Shkolnisky & Singer 2012).
+
+    Around every triangle ``(a, b, c)`` the product ``E_ab E_bc E_ca`` is the identity
+    only when the three estimates share a hand, because ``J^2 = I``; the best of the
+    four assignments (all agree, or one edge disagrees) gives a +-1 relation between each
+    pair of its edges. The top eigenvector of the symmetric matrix of these relations
+    gives one sign per pair, and the pairs with sign -1 are J-conjugated. One global
+    mirror remains (the handedness no projection data can fix).
+
+    Parameters
+    ----------
+    E : array_like, shape (n, n, 3, 3)
+        Pair estimates as from :func:`relative_rotations_from_common_lines`.
+
+    Returns
+    -------
+    ndarray, shape (n, n, 3, 3)
+
+    Examples
+    --------
+    >>> from helpers.sampling import uniform_rotations
+    >>> Rs = uniform_rotations(6, np.random.default_rng(1))
+    >>> E = j_synchronize(relative_rotations_from_common_lines(common_line_angles(Rs)))
+    >>> loop = E[0, 1] @ E[1, 2] @ E[2, 0]
+    >>> bool(np.abs(loop - np.eye(3)).max() < 1e-9)
+    True
+    """
+    E = check_rotation_matrix(E, "E")
+    if E.ndim != 4 or E.shape[0] != E.shape[1] or E.shape[0] < 3:
+        raise ValueError(f"E must have shape (n, n, 3, 3) with n >= 3, got {E.shape}")
+    n = len(E)
+    pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
+    index = {p: m for m, p in enumerate(pairs)}
+    S = np.zeros((len(pairs), len(pairs)))
+    eye = np.eye(3)
+    for a in range(n):
+        for b in range(a + 1, n):
+            for c in range(b + 1, n):
+                X, Y, Z = E[a, b], E[b, c], E[c, a]
+                loops = (X @ Y @ Z, _J @ X @ _J @ Y @ Z, X @ _J @ Y @ _J @ Z, X @ Y @ _J @ Z @ _J)
+                odd = int(np.argmin([np.linalg.norm(P - eye) for P in loops])) - 1
+                edges = (index[(a, b)], index[(b, c)], index[(a, c)])
+                for u, v in ((0, 1), (0, 2), (1, 2)):
+                    S[edges[u], edges[v]] = S[edges[v], edges[u]] = -1.0 if odd in (u, v) else 1.0
+    signs = np.sign(np.linalg.eigh(S)[1][:, -1])
+    out = E.copy()
+    for (a, b), sign in zip(pairs, signs):
+        if sign < 0:
+            out[a, b] = _J @ E[a, b] @ _J
+            out[b, a] = out[a, b].T
+    return out
+
+
+def spectral_synchronize(E: ArrayLike, atol: float = 1e-9) -> Array:
+    """Orientations from pairwise rotations ``E[i, j] ~ R_i^T R_j``, up to one rotation.
+
+    Stacks the blocks into the symmetric ``3n x 3n`` matrix ``H``; without noise
+    ``H = G G^T`` with ``G`` the stack of the ``R_i^T``, so the top three eigenvectors
+    span ``G``. Each ``3 x 3`` block is projected onto SO(3). Returns ``Q_i ~ R_i^T O``
+    for one unknown rotation ``O`` (the gauge).
+
+    Parameters
+    ----------
+    E : array_like, shape (n, n, 3, 3)
+        Pair estimates with ``E[j, i] = E[i, j]^T``; the diagonal is ignored.
+    atol : float
+        Tolerance of the symmetry check (``numpy.linalg.eigh`` would silently read one
+        triangle of an asymmetric matrix).
+
+    Returns
+    -------
+    ndarray, shape (n, 3, 3)
+
+    Examples
+    --------
+    >>> from helpers.sampling import uniform_rotations
+    >>> Rs = uniform_rotations(4, np.random.default_rng(2))
+    >>> Q = spectral_synchronize(np.swapaxes(Rs, -1, -2)[:, None] @ Rs[None])
+    >>> gauge = Rs[0] @ Q[0]
+    >>> bool(np.abs(Q - np.swapaxes(Rs, -1, -2) @ gauge).max() < 1e-9)
+    True
+    """
+    E = as_float_array(E, "E", (3, 3))
+    if E.ndim != 4 or E.shape[0] != E.shape[1]:
+        raise ValueError(f"E must have shape (n, n, 3, 3), got {E.shape}")
+    n = len(E)
+    E = E.copy()
+    E[np.arange(n), np.arange(n)] = np.eye(3)
+    H = E.transpose(0, 2, 1, 3).reshape(3 * n, 3 * n)
+    if not np.allclose(H, H.T, atol=atol):
+        raise ValueError("E must satisfy E[j, i] = E[i, j]^T (H must be symmetric)")
+    V = np.linalg.eigh(H)[1][:, -3:].reshape(n, 3, 3)
+    if np.sum(np.linalg.det(V) < 0) > n / 2:  # an eigenvector sign, not a mirror
+        V[:, :, 0] *= -1
+    return project_to_so3(V)

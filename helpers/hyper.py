@@ -1,23 +1,27 @@
 """A 2-D hyper-molecule: a density that depends on space and on one extra coordinate t.
 
 The toy: a rigid body of Gaussian blobs with an arm that swings about a pivot as t runs
-over [-1, 1]. Its *hyper-object* ``V(x, t)`` is expanded in a product basis, Gaussian
-radial basis functions on a square grid in space times Legendre polynomials in t,
+over [-1, 1]. Its *hyper-object* ``V(x, t)`` is expanded in a product basis, a spatial
+basis times Legendre polynomials in t,
 
     V(x, t) = sum_q sum_k a[q, k] P_q(t) phi_k(x),
 
 and the coefficients are found by least squares from 1-D line projections taken at
-known angles and known t. Line projections of Gaussians are Gaussians, so every
-projection is analytic and the whole problem is linear.
+known angles and known t. Two spatial bases are offered: Gaussian radial basis
+functions on a square grid (:class:`HyperBasis`; line projections of Gaussians are
+Gaussians) and the Fourier-Bessel functions of a disk up to a band limit
+(:class:`FourierBesselBasis`), the standard cheap stand-in for 2-D prolates.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.polynomial import legendre
 from numpy.typing import ArrayLike, NDArray
+from scipy import special
 
 from ._checks import as_float_array, check_int, check_positive
 
@@ -27,7 +31,9 @@ __all__ = [
     "hinge_molecule_2d",
     "line_projections",
     "legendre_basis",
+    "fourier_basis",
     "HyperBasis",
+    "FourierBesselBasis",
     "fit_hyper_molecule",
     "HyperFit",
     "truth_frames",
@@ -36,11 +42,13 @@ __all__ = [
 ARM_SWING_DEG = 60.0  # the arm turns by t * 60 degrees about the pivot
 
 
-def hinge_molecule_2d(t: ArrayLike) -> Array:
+def hinge_molecule_2d(t: ArrayLike, swing: float = np.pi / 3) -> Array:
     """Blob centres (Å) of the toy molecule at conformation(s) ``t`` in [-1, 1].
 
     Eight blobs form a fixed body; four blobs form an arm that turns by
-    ``t * 60`` degrees about the pivot ``(3, 0)``.
+    ``t * swing`` radians (default 60 degrees) about the pivot ``(3, 0)``. With
+    ``swing = pi`` the arm makes a full turn and ``t = -1`` and ``t = 1`` are the same
+    conformation: the conformation space is a circle, not an interval.
 
     Returns
     -------
@@ -59,7 +67,9 @@ def hinge_molecule_2d(t: ArrayLike) -> Array:
     )
     pivot = np.array([3.0, 0.0])
     arm0 = pivot + np.c_[np.arange(1, 5) * 2.6, np.zeros(4)]
-    th = np.deg2rad(ARM_SWING_DEG) * np.atleast_1d(tt)
+    if not np.isfinite(swing):
+        raise ValueError(f"swing must be finite, got {swing!r}")
+    th = float(swing) * np.atleast_1d(tt)
     c, s = np.cos(th), np.sin(th)
     rot = np.stack([np.stack([c, -s], -1), np.stack([s, c], -1)], -2)  # (m, 2, 2)
     arm = pivot + np.einsum("mij,aj->mai", rot, arm0 - pivot)
@@ -114,6 +124,36 @@ def line_projections(
     return np.sqrt(2 * np.pi) * sigma * g.sum(axis=1)
 
 
+def fourier_basis(t: ArrayLike, degree: int) -> Array:
+    """Real Fourier basis on the circle ``t in [-1, 1)``: 1, then sqrt(2) cos, sin(pi j t).
+
+    ``degree`` functions in the order 1, cos(pi t), sin(pi t), cos(2 pi t), ...;
+    orthonormal for the uniform density on [-1, 1] and periodic (``t = -1`` and ``t = 1``
+    give the same row).
+
+    Examples
+    --------
+    >>> fourier_basis([-1.0, 1.0], 3).round(3)
+    array([[ 1.   , -1.414, -0.   ],
+           [ 1.   , -1.414,  0.   ]])
+    """
+    tt = as_float_array(t, "t").reshape(-1)
+    if degree < 1:
+        raise ValueError(f"degree must be >= 1, got {degree}")
+    j = (np.arange(1, degree) + 1) // 2
+    arg = np.pi * np.outer(tt, j)
+    trig = np.where(np.arange(1, degree) % 2 == 1, np.cos(arg), np.sin(arg))
+    return np.c_[np.ones(len(tt)), np.sqrt(2) * trig]
+
+
+def _temporal(kind: str, t: ArrayLike, degree: int) -> Array:
+    if kind == "legendre":
+        return legendre_basis(t, degree)
+    if kind == "fourier":
+        return fourier_basis(t, degree)
+    raise ValueError(f"temporal must be 'legendre' or 'fourier', got {kind!r}")
+
+
 def legendre_basis(t: ArrayLike, degree: int) -> Array:
     """Orthonormal Legendre polynomials ``sqrt(2q + 1) P_q(t)``, q < degree, at ``t``.
 
@@ -166,26 +206,156 @@ class HyperBasis:
 
 
 @dataclass(frozen=True)
+class FourierBesselBasis:
+    """Real Fourier-Bessel functions of the disk of radius ``radius`` (Å) up to ``band`` (rad/Å).
+
+    ``phi(r, angle) = n_mk J_m(alpha_mk r / R) {cos, sin}(m angle)`` for ``r < R``, where
+    ``alpha_mk`` is the k-th positive zero of ``J_m`` and ``alpha_mk / R <= band``;
+    ``n_mk`` makes each function unit-norm on the disk. Their number follows Weyl's law,
+    ``x^2 / 4 - x / 2`` with ``x = band * radius``: the 2-D space-bandwidth count
+    ``x^2 / 4`` (area of the disk times area of the frequency disk over ``(2 pi)^2``, the
+    count of well-concentrated 2-D prolates) minus a boundary term.
+
+    The line projection at detector angle ``theta`` is separable: ``{cos, sin}(m theta)``
+    times a profile ``q_mk(s) = int J_m(alpha r / R) cos(m beta) d tau`` along the chord at
+    offset ``s`` (``r = sqrt(s^2 + tau^2)``, ``beta = atan2(tau, s)``), computed by
+    Gauss-Legendre quadrature.
+
+    Examples
+    --------
+    >>> fb = FourierBesselBasis(radius=10.0, band=1.0)
+    >>> fb.size, (1.0 * 10.0) ** 2 / 4 - 1.0 * 10.0 / 2
+    (21, 20.0)
+    """
+
+    radius: float = 18.0
+    band: float = 1.5
+
+    def __post_init__(self) -> None:
+        for name in ("radius", "band"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and np.isfinite(v) and v > 0):
+                raise ValueError(f"{name} must be a positive finite number, got {v!r}")
+
+    @property
+    def modes(self) -> tuple[NDArray[np.int64], Array, NDArray[np.bool_]]:
+        """Angular order m, zero alpha and ``is_sine`` flag of every function."""
+        return _fb_modes(float(self.radius * self.band))
+
+    @property
+    def size(self) -> int:
+        return len(self.modes[0])
+
+    def _norms(self) -> Array:
+        m, a, _ = self.modes
+        radial = self.radius**2 / 2 * special.jv(m + 1, a) ** 2
+        return 1 / np.sqrt(radial * np.where(m == 0, 2 * np.pi, np.pi))
+
+    def projections(self, angles: ArrayLike, n_bins: int, bin_size: float) -> Array:
+        """Line projections of every basis function at every angle, shape (m, n_bins, K)."""
+        th = as_float_array(angles, "angles").reshape(-1)
+        if n_bins < 2 or not bin_size > 0:
+            raise ValueError("n_bins must be >= 2 and bin_size positive")
+        m, _, sine = self.modes
+        prof = _fb_profiles(float(self.radius), float(self.band), int(n_bins), float(bin_size))
+        trig = np.where(sine, np.sin(np.outer(th, m)), np.cos(np.outer(th, m)))  # (m, K)
+        return trig[:, None, :] * prof.T[None, :, :]
+
+    def images(self, coeffs: ArrayLike, n: int, pixel_size: float) -> Array:
+        """Evaluate ``sum_k c_k phi_k`` on an ``n x n`` pixel grid; ``coeffs`` is (..., K)."""
+        c = as_float_array(coeffs, "coeffs")
+        if n < 1 or not pixel_size > 0:
+            raise ValueError("n must be >= 1 and pixel_size positive")
+        phi = _fb_images(float(self.radius), float(self.band), int(n), float(pixel_size))
+        out = c.reshape(-1, c.shape[-1]) @ phi.reshape(len(phi), -1)
+        return out.reshape(c.shape[:-1] + (n, n))
+
+
+@lru_cache(maxsize=16)
+def _fb_modes(amax: float) -> tuple[NDArray[np.int64], Array, NDArray[np.bool_]]:
+    ms, alphas, sines = [], [], []
+    m = 0
+    while True:
+        z = special.jn_zeros(m, max(1, int(amax / np.pi) + 2))
+        z = z[z <= amax]
+        if len(z) == 0:
+            break
+        for a in z:
+            ms.append(m), alphas.append(a), sines.append(False)
+            if m > 0:
+                ms.append(m), alphas.append(a), sines.append(True)
+        m += 1
+    out = np.array(ms), np.array(alphas), np.array(sines)
+    for arr in out:
+        arr.setflags(write=False)
+    return out
+
+
+@lru_cache(maxsize=16)
+def _fb_profiles(radius: float, band: float, n_bins: int, bin_size: float) -> Array:
+    """Chord integrals q_mk(s) at the detector bins, normalised, shape (K, n_bins)."""
+    fb = FourierBesselBasis(radius, band)
+    m, a, _ = fb.modes
+    s = (np.arange(n_bins) - n_bins // 2) * bin_size
+    half = np.sqrt(np.clip(radius**2 - s**2, 0, None))
+    u, wu = np.polynomial.legendre.leggauss(64)
+    tau = half[:, None] * u[None, :]  # (bins, nodes)
+    r = np.hypot(s[:, None], tau)
+    beta = np.arctan2(tau, s[:, None])
+    prof = np.empty((len(m), n_bins))
+    for mm in np.unique(m):
+        sel = m == mm
+        J = special.jv(mm, a[sel, None, None] / radius * r[None])
+        prof[sel] = np.sum(J * np.cos(mm * beta)[None] * wu, axis=-1) * half
+    prof *= (np.abs(s) < radius) * fb._norms()[:, None]
+    prof.setflags(write=False)
+    return prof
+
+
+@lru_cache(maxsize=8)
+def _fb_images(radius: float, band: float, n: int, pixel_size: float) -> Array:
+    """Every basis function on the ``n x n`` pixel grid, shape (K, n, n)."""
+    fb = FourierBesselBasis(radius, band)
+    m, a, sine = fb.modes
+    x = (np.arange(n) - n // 2) * pixel_size
+    X, Y = np.meshgrid(x, x)
+    r, ang = np.hypot(X, Y), np.arctan2(Y, X)
+    J = special.jv(m[:, None, None], a[:, None, None] / radius * r[None])
+    mm = m[:, None, None] * ang
+    phi = J * np.where(sine[:, None, None], np.sin(mm), np.cos(mm))
+    phi *= (r < radius) * fb._norms()[:, None, None]
+    phi.setflags(write=False)
+    return phi
+
+
+@dataclass(frozen=True)
 class HyperFit:
     """Least-squares hyper-molecule coefficients for every temporal degree up to ``max_degree``.
 
     ``coeffs[Q]`` has shape ``(Q, k*k)``: the fit with Legendre degrees ``q < Q``.
     """
 
-    basis: HyperBasis
+    basis: HyperBasis | FourierBesselBasis
     coeffs: dict
+    temporal: str = "legendre"
 
     def frames(self, t: ArrayLike, degree: int, n: int = 48, pixel_size: float = 0.75) -> Array:
         """Images of the fitted ``V(., t)`` with ``degree`` Legendre terms, shape (m, n, n)."""
         if degree not in self.coeffs:
             raise ValueError(f"degree must be one of {sorted(self.coeffs)}, got {degree}")
-        P = legendre_basis(t, degree)  # (m, Q)
+        P = _temporal(self.temporal, t, degree)  # (m, Q)
         return self.basis.images(P @ self.coeffs[degree], n, pixel_size)
 
 
-def truth_frames(t: ArrayLike, n: int = 48, pixel_size: float = 0.75, sigma: float = 2.0) -> Array:
+def truth_frames(
+    t: ArrayLike,
+    n: int = 48,
+    pixel_size: float = 0.75,
+    sigma: float = 2.0,
+    swing: float = np.pi / 3,
+) -> Array:
     """Images of the toy molecule at conformations ``t``, shape (m, n, n)."""
-    C = hinge_molecule_2d(np.atleast_1d(as_float_array(t, "t")))
+    C = hinge_molecule_2d(np.atleast_1d(as_float_array(t, "t")), swing)
     x = (np.arange(n) - n // 2) * pixel_size
     gx = np.exp(-0.5 * ((x[None, None, :] - C[..., 0:1]) / sigma) ** 2)
     gy = np.exp(-0.5 * ((x[None, None, :] - C[..., 1:2]) / sigma) ** 2)
@@ -198,9 +368,10 @@ def fit_hyper_molecule(
     t: ArrayLike,
     bin_size: float,
     max_degree: int = 8,
-    basis: HyperBasis | None = None,
+    basis: HyperBasis | FourierBesselBasis | None = None,
     ridge: float = 1e-3,
     chunk: int = 100,
+    temporal: str = "legendre",
 ) -> HyperFit:
     """Least-squares coefficients of ``V(x, t)`` from line projections at known angles and t.
 
@@ -216,6 +387,15 @@ def fit_hyper_molecule(
         Detector angles (radians) and conformations in [-1, 1] of each projection.
     bin_size : float
         Å per detector bin.
+    basis : HyperBasis or FourierBesselBasis, optional
+        Spatial basis (default ``HyperBasis()``).
+    ridge : float
+        Tikhonov weight relative to the mean diagonal of the normal matrix:
+        ``lam = ridge * mean(diag(A))`` is added to the diagonal.
+    temporal : {"legendre", "fourier"}
+        Basis in t: Legendre polynomials (t on an interval) or the Fourier basis of
+        :func:`fourier_basis` (t on a circle). Both are nested, so every smaller degree
+        is a leading block of the same normal equations.
 
     Examples
     --------
@@ -238,22 +418,28 @@ def fit_hyper_molecule(
         raise ValueError("t must lie in [-1, 1]")
     if max_degree < 1 or ridge < 0:
         raise ValueError("max_degree must be >= 1 and ridge >= 0")
-    b = basis or HyperBasis()
-    K = b.k * b.k
+    b = basis if basis is not None else HyperBasis()
     Q = int(max_degree)
-    P = legendre_basis(tt, Q)
-    A = np.zeros((Q * K, Q * K))
-    rhs = np.zeros(Q * K)
+    P = _temporal(temporal, tt, Q)
+    A4 = None
+    rhs = None
     for s in range(0, len(th), chunk):
         sl = slice(s, s + chunk)
         B = b.projections(th[sl], Y.shape[1], bin_size)  # (m_chunk, n_bins, K)
-        D = np.einsum("mq,mbk->mbqk", P[sl], B).reshape(-1, Q * K)
-        A += D.T @ D
-        rhs += D.T @ Y[sl].reshape(-1)
+        K = B.shape[-1]
+        # the design row of projection i is P_i (x) B_i, so the normal matrix is
+        # sum_i (P_i P_i^T) (x) (B_i^T B_i): one matrix product over projections
+        G = np.matmul(B.transpose(0, 2, 1), B).reshape(len(B), K * K)
+        PP = (P[sl, :, None] * P[sl, None, :]).reshape(len(B), Q * Q)
+        blk = (PP.T @ G).reshape(Q, Q, K, K)
+        r = (P[sl].T @ np.matmul(Y[sl, None, :], B)[:, 0, :]).reshape(-1)
+        A4 = blk if A4 is None else A4 + blk
+        rhs = r if rhs is None else rhs + r
+    A = A4.transpose(0, 2, 1, 3).reshape(Q * K, Q * K)
     lam = ridge * np.mean(np.diag(A))
     coeffs = {}
     for q in range(1, Q + 1):
         n = q * K
         sol = np.linalg.solve(A[:n, :n] + lam * np.eye(n), rhs[:n])
         coeffs[q] = sol.reshape(q, K)
-    return HyperFit(b, coeffs)
+    return HyperFit(b, coeffs, temporal)

@@ -437,14 +437,19 @@ def _padded_transform(
 
 
 def fourier_slices(
-    vol: ArrayLike, Rs: ArrayLike, pad: int = 2, ctfs: ArrayLike | None = None
+    vol: ArrayLike,
+    Rs: ArrayLike,
+    pad: int = 2,
+    ctfs: ArrayLike | None = None,
+    gridding_correction: bool = True,
 ) -> Array:
     """Projections of one map in many orientations, by the Fourier-slice theorem, batched.
 
     As :func:`fourier_slice` for every rotation in ``Rs`` (shape ``(m, 3, 3)``), with the
     map transformed once. If ``ctfs`` (shape ``(m, N, N)`` on the padded ``N = pad n``
     centred grid, or broadcastable) is given, each slice is multiplied by it before the
-    inverse transform: the CTF-modulated projection.
+    inverse transform: the CTF-modulated projection. ``gridding_correction=False`` skips
+    the division by the ``sinc^2`` apodization (to show what the correction does).
 
     Returns
     -------
@@ -477,7 +482,7 @@ def fourier_slices(
     for i, R in enumerate(Rs):
         groups.setdefault(_interpolated_axes(R), []).append(i)
     for axes, members in groups.items():
-        F = _padded_transform(v, pad, axes)[0]
+        F = _padded_transform(v, pad, axes if gridding_correction else (False,) * 3)[0]
         members = np.asarray(members)
         for start in range(0, len(members), _CHUNK):  # chunks keep temporaries small
             part = members[start : start + _CHUNK]

@@ -24,7 +24,19 @@ from .rotations import axis_angle_to_matrix
 
 Array = NDArray[np.float64]
 
-__all__ = ["PPCA", "fit_ppca", "hinge_images", "rotate_in_plane", "HINGE_DEG"]
+__all__ = [
+    "PPCA",
+    "fit_ppca",
+    "ProjectedPPCA",
+    "fit_projected_ppca",
+    "MLP",
+    "fit_mlp",
+    "Autoencoder",
+    "fit_autoencoder",
+    "hinge_images",
+    "rotate_in_plane",
+    "HINGE_DEG",
+]
 
 HINGE_DEG = 40.0  # conformation z in [-1, 1] turns the second helix by z * 40 degrees
 
@@ -140,6 +152,259 @@ def fit_ppca(Y: ArrayLike, k: int) -> PPCA:
         raise ValueError("the data have no variance outside the first k components; reduce k")
     W = Vt[:k].T * np.sqrt(np.maximum(lam[:k] - sigma2, 0.0))
     return PPCA(mu, W, sigma2)
+
+
+@dataclass
+class ProjectedPPCA:
+    """Probabilistic PCA of *maps* fitted from *projections* by :func:`fit_projected_ppca`.
+
+    ``mu`` (K,) and ``W`` (K, k) are map coefficients in the caller's basis; ``sigma2``
+    the image noise variance; ``means`` (n, k) the posterior means of the latents;
+    ``loglik`` the marginal log-likelihood of the data after each EM iteration.
+    """
+
+    mu: Array
+    W: Array
+    sigma2: float
+    means: Array
+    loglik: Array
+
+
+def _projected_estep(Y, B, mu, W, sigma2):
+    R = Y - np.einsum("nbk,k->nb", B, mu)
+    C = B @ W  # (n, bins, k)
+    k = W.shape[1]
+    M = np.matmul(C.transpose(0, 2, 1), C) + sigma2 * np.eye(k)
+    Minv = np.linalg.inv(M)
+    CtR = np.einsum("nbk,nb->nk", C, R)
+    means = np.einsum("nkl,nl->nk", Minv, CtR)
+    bins = Y.shape[1]
+    _, logdet = np.linalg.slogdet(M)
+    quad = (np.sum(R * R, axis=1) - np.einsum("nk,nk->n", CtR, means)) / sigma2
+    ll = -0.5 * (bins * np.log(2 * np.pi) + logdet + (bins - k) * np.log(sigma2) + quad)
+    return R, C, Minv, means, float(ll.sum())
+
+
+def fit_projected_ppca(
+    Y: ArrayLike,
+    B: ArrayLike,
+    k: int,
+    rng: np.random.Generator,
+    n_iter: int = 40,
+    ridge: float = 1e-3,
+) -> ProjectedPPCA:
+    """Linear subspace model of maps fitted from images through known projection operators.
+
+    Model: ``x_i = mu + W z_i`` (a map in some basis), ``z_i ~ N(0, I_k)``, and image
+    ``y_i = B_i x_i + N(0, sigma2 I)`` with a known operator ``B_i`` (projection at the
+    image's known pose, times CTF if any). This is probabilistic PCA with a different
+    observation operator per image; it is the model of cryoSPARC's 3D variability
+    analysis (Punjani and Fleet 2021) and of the EM of Tagare et al. (2015). ``mu`` is
+    the ridge least-squares reconstruction; ``W`` and ``sigma2`` are then fitted by EM:
+    the E-step is the exact Gaussian posterior of each ``z_i``, the M-step solves the
+    linear system ``sum_i B_i^T B_i W E[z_i z_i^T] = sum_i B_i^T (y_i - B_i mu) E[z_i]^T``.
+
+    Parameters
+    ----------
+    Y : array_like, shape (n, bins)
+        Images (flattened).
+    B : array_like, shape (n, bins, K)
+        Projection operator of each image applied to the K map-basis functions.
+    k : int
+        Latent dimension.
+    rng : numpy.random.Generator
+        Draws the random initial ``W``.
+    n_iter : int
+        EM iterations.
+    ridge : float
+        Tikhonov weight relative to the mean diagonal of ``sum_i B_i^T B_i``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> B = rng.normal(size=(400, 6, 5))
+    >>> W0 = rng.normal(size=(5, 1)); z = rng.normal(size=(400, 1))
+    >>> Y = np.einsum("nbk,nk->nb", B, 1.0 + z @ W0.T) + 0.1 * rng.normal(size=(400, 6))
+    >>> fit = fit_projected_ppca(Y, B, 1, rng)
+    >>> bool(abs(np.corrcoef(fit.means[:, 0], z[:, 0])[0, 1]) > 0.99)
+    True
+    """
+    Yf = as_float_array(Y, "Y")
+    Bf = as_float_array(B, "B")
+    if Yf.ndim != 2 or Bf.ndim != 3 or Bf.shape[:2] != Yf.shape:
+        raise ValueError(f"Y must be (n, bins) and B (n, bins, K); got {Yf.shape}, {Bf.shape}")
+    n, bins = Yf.shape
+    K = Bf.shape[2]
+    if int(k) != k or not 1 <= k < min(K, bins):
+        raise ValueError(f"k must be an integer with 1 <= k < min(K, bins), got {k}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError("rng must be a numpy.random.Generator")
+    if n_iter < 1 or ridge < 0:
+        raise ValueError("n_iter must be >= 1 and ridge >= 0")
+    k = int(k)
+    G = np.matmul(Bf.transpose(0, 2, 1), Bf)  # (n, K, K)
+    Gsum = G.sum(axis=0)
+    lam = ridge * np.mean(np.diag(Gsum))
+    mu = np.linalg.solve(Gsum + lam * np.eye(K), np.einsum("nbk,nb->k", Bf, Yf))
+    resid = Yf - np.einsum("nbk,k->nb", Bf, mu)
+    sigma2 = float(np.mean(resid**2))
+    W = rng.normal(size=(K, k)) * np.sqrt(sigma2 / K)
+    trace = []
+    for _ in range(int(n_iter)):
+        R, C, Minv, means, ll = _projected_estep(Yf, Bf, mu, W, sigma2)
+        trace.append(ll)
+        Ezz = sigma2 * Minv + means[:, :, None] * means[:, None, :]  # (n, k, k)
+        # vec(G W E) = (E kron G) vec(W) with column-major vec
+        A = np.einsum("nab,nij->aibj", Ezz, G).reshape(k * K, k * K)
+        rhs = np.einsum("nbK,nb,na->aK", Bf, R, means).reshape(-1)
+        W = np.linalg.solve(A + lam * np.eye(k * K), rhs).reshape(k, K).T
+        C = Bf @ W
+        fit_term = np.sum(R * R) - 2 * np.einsum("nb,nbk,nk->", R, C, means)
+        fit_term += np.einsum("nkl,nlk->", np.matmul(C.transpose(0, 2, 1), C), Ezz)
+        sigma2 = float(fit_term / (n * bins))
+    _, _, _, means, ll = _projected_estep(Yf, Bf, mu, W, sigma2)
+    trace.append(ll)
+    return ProjectedPPCA(mu, W, sigma2, means, np.array(trace))
+
+
+@dataclass
+class MLP:
+    """One-hidden-layer network ``f(x) = tanh(x W1 + b1) W2 + b2``."""
+
+    W1: Array
+    b1: Array
+    W2: Array
+    b2: Array
+
+    def __call__(self, X: ArrayLike) -> Array:
+        return np.tanh(np.asarray(X, float) @ self.W1 + self.b1) @ self.W2 + self.b2
+
+    @staticmethod
+    def init(n_in: int, hidden: int, n_out: int, rng: np.random.Generator) -> MLP:
+        return MLP(
+            rng.normal(size=(n_in, hidden)) / np.sqrt(n_in),
+            np.zeros(hidden),
+            rng.normal(size=(hidden, n_out)) / np.sqrt(hidden),
+            np.zeros(n_out),
+        )
+
+    def params(self) -> list[Array]:
+        return [self.W1, self.b1, self.W2, self.b2]
+
+    def backward(self, X: Array, dOut: Array) -> tuple[list[Array], Array]:
+        """Gradients of ``sum(dOut * f(X))`` w.r.t. the parameters and w.r.t. ``X``."""
+        H = np.tanh(X @ self.W1 + self.b1)
+        dH = (dOut @ self.W2.T) * (1 - H * H)
+        grads = [X.T @ dH, dH.sum(0), H.T @ dOut, dOut.sum(0)]
+        return grads, dH @ self.W1.T
+
+
+def _adam(params, grads, state, lr, t, b1=0.9, b2=0.999, eps=1e-8):
+    for i, (p, g) in enumerate(zip(params, grads)):
+        m, v = state.setdefault(i, (np.zeros_like(p), np.zeros_like(p)))
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        state[i] = (m, v)
+        p -= lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+
+
+def _check_fit_args(X, hidden, steps, lr, rng):
+    if X.ndim != 2:
+        raise ValueError(f"X must be (n, d), got {X.shape}")
+    if int(hidden) != hidden or hidden < 1 or int(steps) != steps or steps < 1:
+        raise ValueError("hidden and steps must be positive integers")
+    if not lr > 0:
+        raise ValueError(f"lr must be positive, got {lr}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError("rng must be a numpy.random.Generator")
+
+
+def fit_mlp(
+    X: ArrayLike,
+    y: ArrayLike,
+    hidden: int,
+    rng: np.random.Generator,
+    steps: int = 2000,
+    lr: float = 1e-2,
+    weight_decay: float = 0.0,
+) -> MLP:
+    """Least-squares regression ``X -> y`` with a one-hidden-layer tanh network (full-batch Adam).
+
+    A non-linear *amortised encoder* when ``X`` are images (or their PCA coordinates)
+    and ``y`` the latent; numpy only, gradients by hand (tested against finite
+    differences).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(-2, 2, size=(400, 1))
+    >>> net = fit_mlp(X, np.sin(2 * X), 16, rng, steps=1500)
+    >>> bool(np.sqrt(np.mean((net(X) - np.sin(2 * X)) ** 2)) < 0.05)
+    True
+    """
+    Xf = as_float_array(X, "X")
+    yf = as_float_array(y, "y")
+    yf = yf[:, None] if yf.ndim == 1 else yf
+    _check_fit_args(Xf, hidden, steps, lr, rng)
+    if len(yf) != len(Xf):
+        raise ValueError(f"y must have {len(Xf)} rows, got {len(yf)}")
+    net = MLP.init(Xf.shape[1], int(hidden), yf.shape[1], rng)
+    state: dict = {}
+    n = len(Xf)
+    for t in range(1, int(steps) + 1):
+        d = 2 * (net(Xf) - yf) / n
+        grads, _ = net.backward(Xf, d)
+        grads[0] = grads[0] + 2 * weight_decay * net.W1
+        grads[2] = grads[2] + 2 * weight_decay * net.W2
+        _adam(net.params(), grads, state, lr, t)
+    return net
+
+
+@dataclass
+class Autoencoder:
+    """Encoder and decoder networks; ``loss`` is the mean squared error per step."""
+
+    encoder: MLP
+    decoder: MLP
+    loss: Array
+
+
+def fit_autoencoder(
+    X: ArrayLike,
+    k: int,
+    hidden: int,
+    rng: np.random.Generator,
+    steps: int = 3000,
+    lr: float = 5e-3,
+) -> Autoencoder:
+    """Non-linear autoencoder ``X -> z (k dims) -> X`` with tanh hidden layers (full-batch Adam).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> s = rng.uniform(-1.2, 1.2, 300)
+    >>> X = np.c_[np.cos(s), np.sin(s)]  # points on an arc: a 1-D manifold in 2-D
+    >>> ae = fit_autoencoder(X, 1, 16, rng, steps=2000)
+    >>> bool(ae.loss[-1] < 1e-3)
+    True
+    """
+    Xf = as_float_array(X, "X")
+    _check_fit_args(Xf, hidden, steps, lr, rng)
+    if int(k) != k or not 1 <= k < Xf.shape[1]:
+        raise ValueError(f"k must be an integer with 1 <= k < {Xf.shape[1]}, got {k}")
+    enc = MLP.init(Xf.shape[1], int(hidden), int(k), rng)
+    dec = MLP.init(int(k), int(hidden), Xf.shape[1], rng)
+    state: dict = {}
+    n, D = Xf.shape
+    losses = np.empty(int(steps))
+    for t in range(1, int(steps) + 1):
+        Z = enc(Xf)
+        R = dec(Z) - Xf
+        losses[t - 1] = np.mean(R * R)
+        gd, dZ = dec.backward(Z, 2 * R / (n * D))
+        ge, _ = enc.backward(Xf, dZ)
+        _adam(enc.params() + dec.params(), ge + gd, state, lr, t)
+    return Autoencoder(enc, dec, losses)
 
 
 def hinge_images(

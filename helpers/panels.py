@@ -119,7 +119,8 @@ class HyperMoleculePanel:
     """A hyper-molecule fitted from 600 noisy line projections, viewed at one conformation.
 
     The toy of :mod:`helpers.hyper` (an arm swinging by ``t * 60`` degrees) is fitted once
-    with up to ten Legendre terms in t. Left: the true density at ``t``. Middle: the fit
+    with up to ten Legendre terms in t and the Fourier-Bessel basis of the chapter
+    (radius 18 Å, band 1.3 rad/Å). Left: the true density at ``t``. Middle: the fit
     at ``t`` with ``degree`` terms. Right: the fit's relative error over all t against the
     number of terms (bias falls, noise rises), with the chosen degree marked.
 
@@ -138,7 +139,8 @@ class HyperMoleculePanel:
         th, tt = rng.uniform(0, np.pi, m), rng.uniform(-1, 1, m)
         clean = hyper.line_projections(hyper.hinge_molecule_2d(tt), th, nb, bs, 2.0)
         y = clean + noise * clean.std() * rng.normal(size=clean.shape)
-        self.fit = hyper.fit_hyper_molecule(y, th, tt, bs, max_degree=10)
+        fb = hyper.FourierBesselBasis(radius=18.0, band=1.3)
+        self.fit = hyper.fit_hyper_molecule(y, th, tt, bs, max_degree=10, basis=fb)
         grid = np.linspace(-1, 1, 41)
         truth = hyper.truth_frames(grid)
         self.degrees = np.arange(1, 11)
@@ -148,8 +150,8 @@ class HyperMoleculePanel:
                 for q in self.degrees
             ]
         )
-        self.fig = fig = plt.figure(figsize=(11, 3.7))
-        fig.subplots_adjust(left=0.02, right=0.97, bottom=0.15, top=0.84, wspace=0.2)
+        self.fig = fig = plt.figure(figsize=(9, 3.2))
+        fig.subplots_adjust(left=0.02, right=0.97, bottom=0.16, top=0.84, wspace=0.25)
         ax0, ax1 = fig.add_subplot(1, 3, 1), fig.add_subplot(1, 3, 2)
         ax2 = fig.add_subplot(1, 3, 3)
         self.axes = (ax0, ax1, ax2)

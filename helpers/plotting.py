@@ -400,14 +400,19 @@ def double_cover_figure(
         xlabel="w = cos(t/2)", ylabel="axial part = sin(t/2)", xlim=(-1.4, 1.4), ylim=(-1.4, 1.4)
     )
     ax0.set_title(f"quaternions of rotations by t about ({n[0]:.0f}, {n[1]:.0f}, {n[2]:.0f})")
-    ax0.legend(fontsize=8, loc="center", handletextpad=0.3)
+    ax0.legend(
+        fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, handletextpad=0.3
+    )
     deg = np.rad2deg(t)
     ax1.plot(deg, np.cos(t / 2), label="w = cos(t/2)")
     ax1.plot(deg, np.sin(t / 2), label="axial = sin(t/2)")
     ax1.plot(deg, np.cos(t), color="k", lw=1, ls="--", label="R[0,0] = cos t (the matrix)")
     ax1.axvline(360, color="gray", lw=0.8)
     ax1.set(
-        xlabel="t (deg)", xticks=np.arange(0, 721, 90), title="q needs 720° to return; R needs 360°"
+        xlabel="t (deg)",
+        ylabel="value",
+        xticks=np.arange(0, 721, 90),
+        title="q needs 720° to return; R needs 360°",
     )
     ax1.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3)
     return fig
@@ -503,7 +508,7 @@ class SamplingPanel:
     """
 
     def __init__(self, method: str, delta_deg: float):
-        self.fig = fig = plt.figure(figsize=(10.5, 3.6))
+        self.fig = fig = plt.figure(figsize=(9.5, 3.4))
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.04, top=0.86, wspace=0.05)
         ax1, ax2 = fig.add_subplot(1, 3, 1), fig.add_subplot(1, 3, 2)
         self.views = [SpherePoints(ax1, (30.0, 25.0)), SpherePoints(ax2, (30.0, 89.0))]
@@ -533,8 +538,9 @@ class SamplingPanel:
             "covering radius: the largest\n"
             "angle from any direction to\n"
             "its nearest sample (lower is\n"
-            "better). Energy near 1 from\n"
-            "below: evenly spread."
+            "better). Energy: good sets\n"
+            "sit near 1 − 1.1/√N, random\n"
+            "near 1; compare at equal N."
         )
 
 
@@ -592,8 +598,9 @@ def four_means(Rs: ArrayLike) -> dict[str, np.ndarray]:
 
 class AveragingPanel:
     """A rotation cloud as rotation vectors about its true centre ``C`` (two projections,
-    zoomed on the centre; outliers fall outside), its four means, and each mean's
-    distance from the centre. Drawn once, updated in place.
+    zoomed on the centre; points and means beyond the zoom are drawn open on the frame, in
+    their direction), its four means, and each mean's distance from the centre. Drawn
+    once, updated in place.
 
     Examples
     --------
@@ -602,13 +609,13 @@ class AveragingPanel:
     """
 
     def __init__(self, spread_deg: float, outlier_fraction: float):
-        self.fig = fig = plt.figure(figsize=(11.5, 4.0))
-        fig.subplots_adjust(left=0.06, right=0.98, bottom=0.27, top=0.86, wspace=0.35)
+        self.fig = fig = plt.figure(figsize=(9.5, 4.0))
+        fig.subplots_adjust(left=0.07, right=0.97, bottom=0.3, top=0.86, wspace=0.62)
         # two axis-aligned projections: an offset hidden along one viewing direction
         # shows in the other (a single oblique view can hide a mean's whole error)
         self.planes = [(0, 1), (0, 2)]
         t = np.linspace(0, 2 * np.pi, 181)
-        self.points, self.mean_marks = [], []
+        self.points, self.mean_marks, self.off_points, self.far_marks = [], [], [], []
         self.axes = [fig.add_subplot(1, 3, 1), fig.add_subplot(1, 3, 2)]
         for ax, (i, j) in zip(self.axes, self.planes):
             ax.plot(180 * np.cos(t), 180 * np.sin(t), color="0.6", lw=0.8)
@@ -617,12 +624,17 @@ class AveragingPanel:
             ax.set_xlabel(f"{'xyz'[i]} component (deg)")
             ax.set_ylabel(f"{'xyz'[j]} component (deg)")
             self.points.append(ax.scatter([], [], s=14, color="0.45", lw=0, label="data"))
-            marks = {}
+            off = ax.scatter([], [], s=22, facecolors="none", edgecolors="0.35", lw=0.9)
+            off.set_label("off-scale (open, on the frame)")
+            self.off_points.append(off)
+            marks, far = {}, {}
             for name, (marker, color) in MEAN_STYLES.items():
                 (marks[name],) = ax.plot(
                     [], [], marker, color=color, ms=11, mec="k", alpha=0.9, label=name
                 )
+                (far[name],) = ax.plot([], [], marker, mfc="none", mec=color, ms=11, mew=2)
             self.mean_marks.append(marks)
+            self.far_marks.append(far)
             ax.plot([0], [0], "+", color="k", ms=16, mew=2, label="true centre")
             ax.set_aspect("equal")
             ax.grid(False)
@@ -630,7 +642,7 @@ class AveragingPanel:
         self.axes[0].set_title("rotation vectors log(Cᵀ Rᵢ), x–y", fontsize=10)
         self.axes[1].set_title("the same, x–z", fontsize=10)
         self.axes[0].legend(
-            loc="upper center", bbox_to_anchor=(1.1, -0.2), ncols=6, fontsize=8, frameon=False
+            loc="upper center", bbox_to_anchor=(1.1, -0.2), ncols=4, fontsize=8, frameon=False
         )
         self.ax_err = axe = fig.add_subplot(1, 3, 3)
         names = list(MEAN_STYLES)
@@ -652,17 +664,30 @@ class AveragingPanel:
         center, Rs = rotation_cloud(spread_deg, outlier_fraction)
         means = four_means(Rs)
         v = np.rad2deg(log_so3(center.T @ Rs))
-        for pts, (a, b) in zip(self.points, self.planes):
-            pts.set_offsets(v[:, [a, b]])
+        lim = 2.5 * spread_deg + 2
+        edge = 0.96 * lim  # off-scale points are pulled radially onto this square
+
+        def split(xy):
+            reach = np.max(np.abs(xy), axis=-1, keepdims=True)
+            far = reach[..., 0] > lim
+            return far, np.where(far[..., None], xy * edge / np.maximum(reach, 1e-300), xy)
+
+        for pts, off, (a, b) in zip(self.points, self.off_points, self.planes):
+            far, xy = split(v[:, [a, b]])
+            pts.set_offsets(xy[~far].reshape(-1, 2))
+            off.set_offsets(xy[far].reshape(-1, 2))
         for i, (name, M) in enumerate(means.items()):
             m = np.rad2deg(log_so3(center.T @ M))
-            for marks, (a, b) in zip(self.mean_marks, self.planes):
-                marks[name].set_data([m[a]], [m[b]])
+            for marks, far_marks, (a, b) in zip(self.mean_marks, self.far_marks, self.planes):
+                far, xy = split(m[[a, b]])
+                marks[name].set_data([], []) if far else marks[name].set_data([xy[0]], [xy[1]])
+                far_marks[name].set_data([xy[0]], [xy[1]]) if far else far_marks[name].set_data(
+                    [], []
+                )
             err = float(np.rad2deg(angular_distance(M, center)))
             self.bars[i].set_width(max(err, 0.011))
             self.labels[i].set_position((max(err, 0.011) * 1.15, i))
             self.labels[i].set_text(f"{err:.2f}°")
-        lim = 2.5 * spread_deg + 2
         for ax in self.axes:
             ax.set(xlim=(-lim, lim), ylim=(-lim, lim))
         k = int(round(outlier_fraction * len(Rs)))
@@ -967,7 +992,8 @@ class OrientationPanel:
     DEFOCUS = 10000.0
 
     def __init__(self, azimuth_deg: float, elevation_deg: float, snr: float, n_train: int = 2500):
-        from .imaging import simulate_particles
+        from .atomic import project_atoms
+        from .imaging import ctf, fourier_filter, frequency_grid
         from .learning import RandomFeatureRidge, encode_rotations, particle_features
         from .sampling import uniform_rotations
         from .volumes import gaussian_atoms_map, toy_protein
@@ -976,12 +1002,18 @@ class OrientationPanel:
         rng = np.random.default_rng(11)
         R_train = uniform_rotations(n_train, rng)
         defocus = rng.uniform(8000, 12000, n_train)
-        imgs = simulate_particles(self.vol, R_train, self.PIXEL, 10.0, defocus, rng)
+        k = frequency_grid(24, self.PIXEL)
+        clean = fourier_filter(
+            project_atoms(toy_protein(), R_train, 24, self.PIXEL, sigma=2.5),
+            ctf(k[None], defocus[:, None, None]),
+        )
+        sd = np.sqrt(clean.var(axis=(1, 2), keepdims=True) / 10.0)
+        imgs = clean + sd * rng.normal(size=clean.shape)  # SNR 10, image by image
         self.model = RandomFeatureRidge(1500, 12.0, 1e-2, np.random.default_rng(1)).fit(
             particle_features(imgs), encode_rotations(R_train, "6d")
         )
         self.noise = np.random.default_rng(12).standard_normal((24, 24))
-        self.fig = fig = plt.figure(figsize=(10.5, 3.7))
+        self.fig = fig = plt.figure(figsize=(9, 3.4))
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.82, wspace=0.05)
         self.axes = [fig.add_subplot(1, 3, k + 1) for k in range(3)]
         self.images = []

@@ -230,7 +230,7 @@ def orientation_panel(
 
     Examples
     --------
-    >>> panel = orientation_panel()          # trains the regressor (~2 s)
+    >>> panel = orientation_panel()          # trains the regressor (under a second)
     >>> panel.controls["snr"].value = 0.1
     """
     from .plotting import OrientationPanel

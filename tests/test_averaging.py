@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import minimize
 from scipy.spatial.transform import Rotation
 
@@ -106,3 +108,85 @@ def test_single_rotation_is_its_own_mean():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# ---- multiple averaging: common lines and synchronisation ---------------------------------
+
+J = np.diag([1.0, 1.0, -1.0])
+
+
+def test_common_lines_lie_in_both_planes():
+    Rs = uniform_rotations(8, np.random.default_rng(3))
+    alpha = av.common_line_angles(Rs)
+    for i in range(8):
+        for j in range(8):
+            if i == j:
+                continue
+            line_3d = Rs[i] @ np.array([np.cos(alpha[i, j]), np.sin(alpha[i, j]), 0.0])
+            # the same 3-D line, seen in image j, has no component along j's beam
+            assert abs((Rs[j].T @ line_3d)[2]) < 1e-12
+            # and image j sees it at its own angle, pointing the opposite way (n_j x n_i)
+            back = Rs[j] @ np.array([np.cos(alpha[j, i]), np.sin(alpha[j, i]), 0.0])
+            np.testing.assert_allclose(back, -line_3d, atol=1e-12)
+
+
+def test_relative_rotations_are_true_or_mirrored_and_j_sync_fixes_one_hand():
+    Rs = uniform_rotations(9, np.random.default_rng(4))
+    true = np.swapaxes(Rs, -1, -2)[:, None] @ Rs[None]
+    E = av.relative_rotations_from_common_lines(av.common_line_angles(Rs))
+    d_same = angular_distance(E, true)
+    d_mirror = angular_distance(E, J @ true @ J)
+    assert np.all(np.minimum(d_same, d_mirror) < 1e-7)
+    np.testing.assert_allclose(E, np.swapaxes(np.swapaxes(E, 0, 1), -1, -2), atol=1e-12)
+    F = av.j_synchronize(E)
+    upper = np.triu_indices(9, 1)
+    same = angular_distance(F[upper], true[upper]) < 1e-7
+    mirror = angular_distance(F[upper], (J @ true @ J)[upper]) < 1e-7
+    assert np.all(same) or np.all(mirror)
+
+
+def test_spectral_synchronize_recovers_orientations_up_to_gauge():
+    rng = np.random.default_rng(5)
+    Rs = uniform_rotations(12, rng)
+    E = np.swapaxes(Rs, -1, -2)[:, None] @ Rs[None]
+    Q = av.spectral_synchronize(E)
+    gauge = Rs[0] @ Q[0]
+    np.testing.assert_allclose(Q, np.swapaxes(Rs, -1, -2) @ gauge, atol=1e-10)
+    # the full chain, from exact common lines, up to gauge and one global mirror
+    F = av.j_synchronize(av.relative_rotations_from_common_lines(av.common_line_angles(Rs)))
+    Q = av.spectral_synchronize(F)
+    errs = []
+    for M in (np.eye(3), J):
+        Rt = M @ np.swapaxes(Rs, -1, -2) @ M
+        g = av.chordal_l2_mean(np.swapaxes(Rt, -1, -2) @ Q)
+        errs.append(angular_distance(Q, Rt @ g).max())
+    assert min(errs) < 1e-7
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10_000))
+def test_synchronization_is_equivariant(seed):
+    """Rotating every orientation by one S (R_i -> S R_i) leaves R_i^T R_j unchanged,
+    while R_i -> R_i T turns the answer into T^T Q_i (up to the gauge)."""
+    rng = np.random.default_rng(seed)
+    Rs = uniform_rotations(6, rng)
+    T = uniform_rotations(1, rng)[0]
+    Rt = Rs @ T
+    Q = av.spectral_synchronize(np.swapaxes(Rt, -1, -2)[:, None] @ Rt[None])
+    gauge = Rt[0] @ Q[0]
+    np.testing.assert_allclose(Q, T.T @ np.swapaxes(Rs, -1, -2) @ gauge, atol=1e-9)
+
+
+def test_synchronization_input_checks():
+    with pytest.raises(ValueError, match="alpha"):
+        av.relative_rotations_from_common_lines(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="alpha"):
+        av.relative_rotations_from_common_lines(np.full((4, 4), np.nan))
+    with pytest.raises(ValueError, match="parallel"):
+        av.common_line_angles(np.stack([np.eye(3), np.eye(3)]))
+    E = np.broadcast_to(np.eye(3), (4, 4, 3, 3)).copy()
+    E[0, 1] = uniform_rotations(1, np.random.default_rng(0))[0]
+    with pytest.raises(ValueError, match="symmetric"):
+        av.spectral_synchronize(E)
+    with pytest.raises(ValueError, match="E"):
+        av.j_synchronize(np.zeros((3, 3, 3, 3)))

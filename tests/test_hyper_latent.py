@@ -73,6 +73,90 @@ def test_hyper_bad_input():
         hyper.HyperFit(hyper.HyperBasis(), {1: np.zeros((1, 144))}).frames([0.0], 2)
 
 
+def test_fourier_bessel_basis_is_orthonormal_on_the_disk():
+    fb = hyper.FourierBesselBasis(radius=8.0, band=1.2)
+    ps = 0.05
+    im = fb.images(np.eye(fb.size), 360, ps)
+    G = np.einsum("ayx,byx->ab", im, im) * ps * ps
+    np.testing.assert_allclose(G, np.eye(fb.size), atol=0.02)
+
+
+def test_fourier_bessel_projections_match_a_direct_radon_sum():
+    """Chord-integral profiles against summing the rasterised function along rays."""
+    from scipy import ndimage
+
+    fb = hyper.FourierBesselBasis(radius=10.0, band=1.0)
+    rng = np.random.default_rng(4)
+    c = rng.normal(size=fb.size)
+    n, ps = 400, 0.06
+    img = fb.images(c, n, ps)
+    for th in (0.3, 2.0):
+        pr = fb.projections([th], 30, 0.7)[0] @ c
+        s = (np.arange(30) - 15) * 0.7
+        tau = np.linspace(-12, 12, 1601)
+        u, up = np.array([np.cos(th), np.sin(th)]), np.array([-np.sin(th), np.cos(th)])
+        pts = s[:, None, None] * u + tau[None, :, None] * up
+        coords = np.stack([pts[..., 1] / ps + n // 2, pts[..., 0] / ps + n // 2])
+        vals = ndimage.map_coordinates(img, coords.reshape(2, -1), order=3).reshape(30, -1)
+        direct = vals.sum(1) * (tau[1] - tau[0])
+        np.testing.assert_allclose(pr, direct, atol=2e-3 * np.abs(pr).max())
+
+
+def test_fourier_bessel_count_follows_weyls_law():
+    # Dirichlet modes of a disk below k: area k^2 / 4 pi - perimeter k / 4 pi
+    for R, band in ((10.0, 1.0), (18.0, 1.3), (15.0, 2.0), (30.0, 1.5)):
+        fb = hyper.FourierBesselBasis(R, band)
+        x = R * band
+        assert abs(fb.size - (x**2 / 4 - x / 2)) < max(2.0, 0.03 * x**2 / 4)
+
+
+def test_fast_normal_equations_match_an_explicit_design_matrix():
+    rng = np.random.default_rng(7)
+    fb = hyper.FourierBesselBasis(radius=10.0, band=0.8)
+    th, t = rng.uniform(0, np.pi, 50), rng.uniform(-1, 1, 50)
+    y = rng.normal(size=(50, 24))
+    fit = hyper.fit_hyper_molecule(y, th, t, 0.9, max_degree=3, basis=fb, ridge=1e-3, chunk=7)
+    B = fb.projections(th, 24, 0.9)
+    P = hyper.legendre_basis(t, 3)
+    D = np.einsum("mq,mbk->mbqk", P, B).reshape(-1, 3 * fb.size)
+    A = D.T @ D
+    lam = 1e-3 * np.mean(np.diag(A))
+    ref = np.linalg.solve(A + lam * np.eye(len(A)), D.T @ y.reshape(-1))
+    np.testing.assert_allclose(fit.coeffs[3].reshape(-1), ref, rtol=1e-8, atol=1e-10)
+
+
+def test_fourier_basis_is_orthonormal_and_periodic():
+    t, w = np.polynomial.legendre.leggauss(60)
+    F = hyper.fourier_basis(t, 7)
+    np.testing.assert_allclose(F.T @ (F * (w / 2)[:, None]), np.eye(7), atol=1e-10)
+    np.testing.assert_allclose(
+        hyper.fourier_basis([-1.0], 7), hyper.fourier_basis([1.0], 7), atol=1e-12
+    )
+
+
+def test_full_turn_rotor_is_periodic_and_fourier_fit_is_seamless():
+    C = hyper.hinge_molecule_2d([-1.0, 1.0], swing=np.pi)
+    np.testing.assert_allclose(C[0], C[1], atol=1e-12)
+    rng = np.random.default_rng(3)
+    th, t = rng.uniform(0, np.pi, 200), rng.uniform(-1, 1, 200)
+    y = hyper.line_projections(hyper.hinge_molecule_2d(t, np.pi), th, 40, 0.9, 2.0)
+    fb = hyper.FourierBesselBasis(18.0, 1.0)
+    fit = hyper.fit_hyper_molecule(y, th, t, 0.9, max_degree=5, basis=fb, temporal="fourier")
+    f = fit.frames([-1.0, 1.0], 5)
+    np.testing.assert_allclose(f[0], f[1], atol=1e-10)
+
+
+def test_new_hyper_inputs_are_checked():
+    with pytest.raises(ValueError, match="temporal"):
+        hyper.fit_hyper_molecule(np.zeros((3, 10)), np.zeros(3), np.zeros(3), 1.0, temporal="x")
+    with pytest.raises(ValueError, match="radius"):
+        hyper.FourierBesselBasis(radius=-1.0)
+    with pytest.raises(ValueError, match="band"):
+        hyper.FourierBesselBasis(band=float("nan"))
+    with pytest.raises(ValueError, match="swing"):
+        hyper.hinge_molecule_2d(0.0, swing=float("inf"))
+
+
 def _ppca_data(seed=0, n=3000, D=15, k=2, s=0.3):
     rng = np.random.default_rng(seed)
     W = rng.normal(size=(D, k))
@@ -122,3 +206,79 @@ def test_latent_bad_input():
     m = latent.fit_ppca(_ppca_data(), 2)
     with pytest.raises(ValueError, match="values per row"):
         m.encode(np.zeros((3, 4)))
+
+
+def test_projected_ppca_with_identity_operators_reaches_the_closed_form_likelihood():
+    Y = _ppca_data(5, n=800, D=8)
+    B = np.broadcast_to(np.eye(8), (800, 8, 8))
+    fit = latent.fit_projected_ppca(Y, B, 2, np.random.default_rng(0), n_iter=200, ridge=0.0)
+    closed = latent.fit_ppca(Y, 2)
+    np.testing.assert_allclose(fit.loglik[-1], closed.loglik(Y).sum(), rtol=1e-4)
+    np.testing.assert_allclose(fit.sigma2, closed.sigma2, rtol=1e-3)
+    assert np.all(np.diff(fit.loglik) > -1e-6)  # EM never decreases the likelihood
+
+
+def test_projected_ppca_recovers_a_subspace_seen_only_through_projections():
+    rng = np.random.default_rng(11)
+    n, bins, K = 1500, 4, 10  # each image sees 4 random combinations of 10 coefficients
+    B = rng.normal(size=(n, bins, K))
+    W0 = rng.normal(size=(K, 2))
+    Z = rng.normal(size=(n, 2))
+    Y = np.einsum("nbk,nk->nb", B, 0.5 + Z @ W0.T) + 0.2 * rng.normal(size=(n, bins))
+    fit = latent.fit_projected_ppca(Y, B, 2, rng, n_iter=100, ridge=0.0)
+    # principal angles between the fitted and true column spaces
+    Q1, Q2 = np.linalg.qr(fit.W)[0], np.linalg.qr(W0)[0]
+    cosines = np.linalg.svd(Q1.T @ Q2, compute_uv=False)
+    assert cosines.min() > 0.99
+    assert np.all(np.diff(fit.loglik) > -1e-6)
+
+
+def test_mlp_backward_matches_finite_differences():
+    rng = np.random.default_rng(0)
+    net = latent.MLP.init(3, 5, 2, rng)
+    X, dOut = rng.normal(size=(7, 3)), rng.normal(size=(7, 2))
+    grads, dX = net.backward(X, dOut)
+    eps = 1e-6
+    for p, g in zip(net.params(), grads):
+        idx = tuple(rng.integers(0, s) for s in p.shape)
+        old = p[idx]
+        p[idx] = old + eps
+        up = np.sum(dOut * net(X))
+        p[idx] = old - eps
+        down = np.sum(dOut * net(X))
+        p[idx] = old
+        np.testing.assert_allclose(g[idx], (up - down) / (2 * eps), rtol=1e-5, atol=1e-8)
+    X2 = X.copy()
+    X2[2, 1] += eps
+    up = np.sum(dOut * net(X2))
+    X2[2, 1] -= 2 * eps
+    down = np.sum(dOut * net(X2))
+    np.testing.assert_allclose(dX[2, 1], (up - down) / (2 * eps), rtol=1e-5)
+
+
+def test_autoencoder_finds_the_one_dimensional_manifold_that_pca_cannot():
+    rng = np.random.default_rng(2)
+    s = rng.uniform(-2.5, 2.5, 400)
+    X = np.c_[np.cos(s), np.sin(s), 0.3 * np.cos(2 * s)]
+    ae = latent.fit_autoencoder(X, 1, 24, rng, steps=3000)
+    rec = ae.decoder(ae.encoder(X))
+    pca = latent.fit_ppca(X + 1e-3 * rng.normal(size=X.shape), 1)
+    rec_pca = pca.decode(pca.encode(X)[0])
+    assert np.mean((rec - X) ** 2) < 0.1 * np.mean((rec_pca - X) ** 2)
+    assert abs(stats.spearmanr(ae.encoder(X)[:, 0], s)[0]) > 0.99
+
+
+def test_new_latent_inputs_are_checked():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="Y must be"):
+        latent.fit_projected_ppca(np.zeros((5, 3)), np.zeros((5, 4, 2)), 1, rng)
+    with pytest.raises(ValueError, match="rng"):
+        latent.fit_projected_ppca(np.zeros((5, 3)), np.zeros((5, 3, 4)), 1, 0)
+    with pytest.raises(ValueError, match="k must be"):
+        latent.fit_projected_ppca(np.zeros((5, 3)), np.zeros((5, 3, 4)), 3, rng)
+    with pytest.raises(ValueError, match="lr"):
+        latent.fit_mlp(np.zeros((5, 2)), np.zeros(5), 4, rng, lr=-1.0)
+    with pytest.raises(ValueError, match="y must have"):
+        latent.fit_mlp(np.zeros((5, 2)), np.zeros(4), 4, rng)
+    with pytest.raises(ValueError, match="k must be"):
+        latent.fit_autoencoder(np.zeros((5, 2)), 2, 4, rng)

@@ -321,3 +321,20 @@ def test_fourier_slice_accuracy_in_generic_and_partly_aligned_views():
     a = np.pi / 6
     Rz = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])
     assert _rel(im.fourier_slice(vol, Rz), _blob_projection(outer, Rz, n, sigma)) < 0.01
+
+
+def test_gridding_correction_reduces_fourier_slice_error():
+    from helpers.atomic import project_atoms
+    from helpers.imaging import fourier_slices
+    from helpers.sampling import uniform_rotations
+    from helpers.volumes import gaussian_atoms_map, toy_protein
+
+    X = toy_protein()
+    vol = gaussian_atoms_map(X, 24, 2.5, sigma=2.5)
+    R = uniform_rotations(6, np.random.default_rng(0))
+    exact = project_atoms(X, R, 24, 2.5, sigma=2.5)
+    err = {
+        c: np.linalg.norm(fourier_slices(vol, R, gridding_correction=c) - exact)
+        for c in (False, True)
+    }
+    assert err[True] < 0.5 * err[False]
