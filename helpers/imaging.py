@@ -107,6 +107,11 @@ def ctf_phase(
     astigmatism, astigmatism_angle : float
         Defocus difference (Å) between the two principal directions, and the azimuth
         (radians) of the larger defocus.
+
+    Examples
+    --------
+    >>> round(float(ctf_phase(0.0, 1e4, amplitude_contrast=0.1)), 6)  # arcsin(0.1) at k = 0
+    0.100167
     """
     k = as_float_array(freqs, "freqs")
     amplitude_contrast = check_scalar(
@@ -515,6 +520,16 @@ def reconstruct_fourier(images: ArrayLike, Rs: ArrayLike, pad: int = 2) -> Array
     Returns
     -------
     ndarray, shape (n, n, n)
+
+    Examples
+    --------
+    >>> from helpers.sampling import uniform_rotations
+    >>> from helpers.volumes import gaussian_atoms_map
+    >>> vol = gaussian_atoms_map([[2.0, -1.0, 0.0]], 16, 1.0, sigma=2.0)
+    >>> Rs = uniform_rotations(300, np.random.default_rng(0))
+    >>> rec = reconstruct_fourier(fourier_slices(vol, Rs), Rs)
+    >>> [int(i) for i in np.unravel_index(np.argmax(rec), rec.shape)]  # [z, y, x]
+    [8, 7, 10]
     """
     imgs = as_float_array(images, "images")
     Rs = check_rotation_matrix(Rs, "Rs")
@@ -585,6 +600,14 @@ def simulate_particles(
     Returns
     -------
     ndarray, shape (m, n, n)
+
+    Examples
+    --------
+    >>> from helpers.sampling import uniform_rotations
+    >>> vol = np.zeros((16, 16, 16)); vol[8, 8, 8] = 1.0
+    >>> Rs = uniform_rotations(3, np.random.default_rng(0))
+    >>> simulate_particles(vol, Rs, 1.0, 0.5, 1.5e4, np.random.default_rng(1)).shape
+    (3, 16, 16)
     """
     v = as_float_array(vol, "vol")
     Rs = check_rotation_matrix(Rs, "Rs")
