@@ -124,8 +124,12 @@ def test_notebook_is_clean(path):
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
-            assert not cell.get("outputs"), f"{path.name}: commit notebooks without outputs"
-            assert cell.get("execution_count") is None, f"{path.name}: stale execution count"
+            assert not cell.get("outputs"), (
+                f"{path.name}: commit notebooks without outputs (`make nbfix` strips them)"
+            )
+            assert cell.get("execution_count") is None, (
+                f"{path.name}: stale execution count (`make nbfix` strips it)"
+            )
     assert path.stat().st_size < 1_000_000
 
 
