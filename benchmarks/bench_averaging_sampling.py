@@ -38,11 +38,11 @@ def main() -> None:
         for name, f, note in rows:
             ms, _ = timed(f)
             print(f"{name:44s} {n:9,d} {ms:9.1f}  {note}")
-        ms, res = timed(lambda: averaging.geodesic_l2_mean(Rs, return_info=True), repeat=1)
+        ms, res = timed(lambda: averaging.geodesic_l2_mean_fit(Rs), repeat=1)
         print(
             f"{'geodesic_l2_mean (Algorithm 1)':44s} {n:9,d} {ms:9.1f}  {res.iterations} iterations"
         )
-        ms, res = timed(lambda: averaging.geodesic_l1_median(Rs, return_info=True), repeat=1)
+        ms, res = timed(lambda: averaging.geodesic_l1_median_fit(Rs), repeat=1)
         print(
             f"{'geodesic_l1_median (Weiszfeld)':44s} {n:9,d} {ms:9.1f}  {res.iterations} iterations"
         )

@@ -40,6 +40,8 @@ def as_float_array(x: ArrayLike, name: str, trailing: tuple[int, ...] = ()) -> N
     >>> as_float_array([1, 2, 3], "v", (3,)).dtype
     dtype('float64')
     """
+    if isinstance(x, (str, bytes)) or (isinstance(x, np.ndarray) and x.dtype.kind in "USV"):
+        raise ValueError(f"{name} must be numeric array-like, got {type(x).__name__}")
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as err:
@@ -139,7 +141,11 @@ def check_scalar(
     if not np.isfinite(v):
         raise ValueError(f"{name} must be a finite number, got {v}")
     if low is not None and (v < low or (low_open and v == low)):
-        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {v}")
+        if low == 0:
+            what = "positive (> 0)" if low_open else "non-negative (>= 0)"
+        else:
+            what = f"{'>' if low_open else '>='} {low}"
+        raise ValueError(f"{name} must be {what}, got {v}")
     if high is not None and (v > high or (high_open and v == high)):
         raise ValueError(f"{name} must be {'<' if high_open else '<='} {high}, got {v}")
     return v
@@ -184,7 +190,8 @@ def check_int(x: object, name: str, low: int | None = None, high: int | None = N
         raise ValueError(f"{name} must be an integer, got {v}")
     n = int(v)
     if low is not None and n < low:
-        raise ValueError(f"{name} must be >= {low}, got {n}")
+        what = {0: "a non-negative integer", 1: "a positive integer"}.get(low, f">= {low}")
+        raise ValueError(f"{name} must be {what}, got {n}")
     if high is not None and n > high:
         raise ValueError(f"{name} must be <= {high}, got {n}")
     return n

@@ -30,7 +30,7 @@ import scipy.fft
 from numpy.typing import ArrayLike, NDArray
 from scipy import ndimage, optimize
 
-from ._checks import as_float_array, check_rotation_matrix
+from ._checks import as_float_array, check_int, check_positive, check_rotation_matrix, check_scalar
 from .sampling import hopf_grid
 from .volumes import _index_affine
 
@@ -69,9 +69,7 @@ def _check_map(vol: ArrayLike, name: str) -> Array:
 
 
 def _check_positive(x: float, name: str) -> float:
-    if isinstance(x, bool) or not np.isscalar(x) or not np.isfinite(x) or x <= 0:
-        raise ValueError(f"{name} must be a positive number, got {x!r}")
-    return float(x)
+    return check_positive(x, name)  # the shared check (refuses strings, arrays, NaN)
 
 
 # ---- features and scores ------------------------------------------------------------------
@@ -90,6 +88,8 @@ def resample_map(vol: ArrayLike, voxel_size: float, spacing: float, n: int | Non
     v = _check_map(vol, "vol")
     voxel_size = _check_positive(voxel_size, "voxel_size")
     spacing = _check_positive(spacing, "spacing")
+    if n is not None:
+        n = check_int(n, "n", low=1)
     if n is None:
         n = int(np.ceil(max(v.shape) * voxel_size / spacing))
     g = (np.arange(n) - n // 2) * spacing / voxel_size
@@ -128,6 +128,7 @@ def local_density_vectors(
     v = _check_map(vol, "vol")
     voxel_size = _check_positive(voxel_size, "voxel_size")
     bandwidth = _check_positive(bandwidth, "bandwidth")
+    threshold = check_scalar(threshold, "threshold")
     sigma = bandwidth / (2 * np.sqrt(3)) / voxel_size
     smooth = ndimage.gaussian_filter(np.where(v > threshold, v, 0.0), sigma, mode="constant")
     gz, gy, gx = np.gradient(smooth)
@@ -275,9 +276,8 @@ def zscores(best: ArrayLike, scores: ArrayLike, cutoff: float = 0.2) -> tuple[fl
     s = np.sort(as_float_array(scores, "scores").ravel())
     if s.size < 3:
         raise ValueError("scores: need at least 3 scores")
-    if not 0 < cutoff < 1:
-        raise ValueError(f"cutoff must lie in (0, 1), got {cutoff!r}")
-    b = float(np.asarray(best, float))
+    cutoff = check_scalar(cutoff, "cutoff", 0.0, 1.0, low_open=True, high_open=True)
+    b = check_scalar(best, "best")
     raw = (b - s.mean()) / (s.std() + 1e-300)
     # single linkage in 1-D: sorted values split wherever a gap exceeds the cutoff
     gaps = np.diff(s) > cutoff * (s[-1] - s[0])

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
-from ._checks import as_float_array, check_rotation_matrix
+from ._checks import as_float_array, check_int, check_positive, check_rotation_matrix, check_scalar
 from .rotations import axis_angle_to_matrix
 from .volumes import grid_coordinates
 
@@ -99,6 +99,8 @@ def hinge(
     X = as_float_array(coords, "coords", (3,))
     if X.ndim != 2:
         raise ValueError(f"coords must have shape (n_atoms, 3), got {X.shape}")
+    pivot_index = check_int(pivot_index, "pivot_index", low=0)
+    angle = check_scalar(angle, "angle")
     if not 0 <= pivot_index < len(X):
         raise ValueError(f"pivot_index must be in [0, {len(X)}), got {pivot_index}")
     u = as_float_array(axis, "axis")
@@ -185,6 +187,9 @@ def project_atoms(
     ((16, 16), True)
     """
     C = as_float_array(coords, "coords", (3,))
+    n = check_int(n, "n", low=1)
+    pixel_size = check_positive(pixel_size, "pixel_size")
+    sigma = check_positive(sigma, "sigma")
     R, single = _views(Rs)
     if C.ndim == 3:  # one conformation per view
         if len(C) != len(R):

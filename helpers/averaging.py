@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array, check_rotation_matrix
+from ._checks import as_float_array, check_int, check_nonnegative, check_rotation_matrix
 from .rotations import (
     canonical_quat,
     exp_so3,
@@ -42,7 +42,9 @@ __all__ = [
     "chordal_l2_mean_quat",
     "quaternion_l2_mean",
     "geodesic_l2_mean",
+    "geodesic_l2_mean_fit",
     "geodesic_l1_median",
+    "geodesic_l1_median_fit",
     "AveragingResult",
     "common_line_angles",
     "relative_rotations_from_common_lines",
@@ -142,6 +144,7 @@ def quaternion_l2_mean(
     if q.ndim != 2:
         raise ValueError(f"qs must have shape (n, 4), got {q.shape}")
     q = q / np.linalg.norm(q, axis=-1, keepdims=True)
+    max_iter = check_int(max_iter, "max_iter", low=1)
     w = _weights(weights, len(q))
     mean = chordal_l2_mean_quat(q, w)
     signs = None
@@ -166,9 +169,34 @@ def geodesic_l2_mean(
     tol: float = 1e-12,
     max_iter: int = 100,
     start: ArrayLike | None = None,
-    return_info: bool = False,
-) -> Array | AveragingResult:
-    """Geodesic (Karcher) L2 mean by Hartley et al.'s Algorithm 1.
+) -> Array:
+    """Geodesic (Karcher) L2 mean: the rotation of :func:`geodesic_l2_mean_fit`.
+
+    Parameters
+    ----------
+    Rs : array_like, shape (n, 3, 3)
+    weights : array_like, shape (n,), optional
+    tol, max_iter, start
+        As in :func:`geodesic_l2_mean_fit`.
+
+    Examples
+    --------
+    >>> from helpers.rotations import axis_angle_to_matrix, log_so3
+    >>> Rs = axis_angle_to_matrix([0, 0, 1], np.array([0.0, 0.1, 0.5]))
+    >>> round(float(log_so3(geodesic_l2_mean(Rs))[2]), 12)   # the mean angle, 0.2
+    0.2
+    """
+    return geodesic_l2_mean_fit(Rs, weights, tol, max_iter, start).rotation
+
+
+def geodesic_l2_mean_fit(
+    Rs: ArrayLike,
+    weights: ArrayLike | None = None,
+    tol: float = 1e-12,
+    max_iter: int = 100,
+    start: ArrayLike | None = None,
+) -> AveragingResult:
+    """Geodesic (Karcher) L2 mean by Hartley et al.'s Algorithm 1, with its diagnostics.
 
     Repeat: map every ``R_i`` to the tangent space at the current estimate ``R`` with
     ``v_i = log(R^T R_i)``, average ``r = sum w_i v_i``, and move ``R <- R exp(r)``;
@@ -185,8 +213,11 @@ def geodesic_l2_mean(
     max_iter : int
     start : array_like, shape (3, 3), optional
         Initial estimate (default: the chordal mean).
-    return_info : bool
-        Return an :class:`AveragingResult` instead of the matrix.
+
+    Returns
+    -------
+    AveragingResult
+        The rotation, the iterations used and the last step length.
 
     Raises
     ------
@@ -197,11 +228,14 @@ def geodesic_l2_mean(
     --------
     >>> from helpers.rotations import axis_angle_to_matrix, log_so3
     >>> Rs = axis_angle_to_matrix([0, 0, 1], np.array([0.0, 0.1, 0.5]))
-    >>> round(float(log_so3(geodesic_l2_mean(Rs))[2]), 12)   # the mean angle, 0.2
-    0.2
+    >>> fit = geodesic_l2_mean_fit(Rs)
+    >>> round(float(log_so3(fit.rotation)[2]), 12), fit.iterations < 10
+    (0.2, True)
     """
     Rs = _stack(Rs)
     w = _weights(weights, len(Rs))
+    tol = check_nonnegative(tol, "tol")
+    max_iter = check_int(max_iter, "max_iter", low=1)
     R = chordal_l2_mean(Rs, w) if start is None else check_rotation_matrix(start, "start")
     qs = matrix_to_quat(Rs)  # once: each step then needs only quaternion products
     for it in range(1, max_iter + 1):
@@ -209,7 +243,7 @@ def geodesic_l2_mean(
         R = R @ exp_so3(r)
         step = float(np.linalg.norm(r))
         if step < tol:
-            return AveragingResult(R, it, step) if return_info else R
+            return AveragingResult(R, it, step)
     raise RuntimeError(
         f"geodesic_l2_mean did not converge in {max_iter} iterations (last step {step:.2e})"
     )
@@ -220,14 +254,50 @@ def geodesic_l1_median(
     weights: ArrayLike | None = None,
     tol: float = 1e-10,
     max_iter: int = 500,
-    return_info: bool = False,
-) -> Array | AveragingResult:
-    """Geodesic L1 median by the Weiszfeld iteration on SO(3).
+) -> Array:
+    """Geodesic L1 median: the rotation of :func:`geodesic_l1_median_fit`.
+
+    Parameters
+    ----------
+    Rs : array_like, shape (n, 3, 3)
+    weights : array_like, shape (n,), optional
+    tol, max_iter
+        As in :func:`geodesic_l1_median_fit`.
+
+    Examples
+    --------
+    >>> from helpers.rotations import axis_angle_to_matrix, log_so3
+    >>> Rs = axis_angle_to_matrix([0, 0, 1], np.array([0.0, 0.1, 0.2, 3.0]))
+    >>> round(float(log_so3(geodesic_l1_median(Rs))[2]), 6) <= 0.2   # ignores the outlier
+    True
+    """
+    return geodesic_l1_median_fit(Rs, weights, tol, max_iter).rotation
+
+
+def geodesic_l1_median_fit(
+    Rs: ArrayLike,
+    weights: ArrayLike | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 500,
+) -> AveragingResult:
+    """Geodesic L1 median by the Weiszfeld iteration on SO(3), with its diagnostics.
 
     With ``v_i = log(R^T R_i)``, step along
     ``delta = (sum w_i v_i / |v_i|) / (sum w_i / |v_i|)`` and set ``R <- R exp(delta)``.
     Data points that coincide with the estimate (``|v_i| = 0``) are left out of that
     step, the usual guard. Robust to outliers, unlike the L2 means.
+
+    Parameters
+    ----------
+    Rs : array_like, shape (n, 3, 3)
+    weights : array_like, shape (n,), optional
+    tol : float
+        Stop when the step is shorter than this (radians).
+    max_iter : int
+
+    Returns
+    -------
+    AveragingResult
 
     Raises
     ------
@@ -238,11 +308,14 @@ def geodesic_l1_median(
     --------
     >>> from helpers.rotations import axis_angle_to_matrix, log_so3
     >>> Rs = axis_angle_to_matrix([0, 0, 1], np.array([0.0, 0.1, 0.2, 3.0]))
-    >>> round(float(log_so3(geodesic_l1_median(Rs))[2]), 6) <= 0.2   # ignores the outlier
-    True
+    >>> fit = geodesic_l1_median_fit(Rs)
+    >>> round(float(log_so3(fit.rotation)[2]), 6) <= 0.2, fit.step < 1e-10
+    (True, True)
     """
     Rs = _stack(Rs)
     w = _weights(weights, len(Rs))
+    tol = check_nonnegative(tol, "tol")
+    max_iter = check_int(max_iter, "max_iter", low=1)
     R = geodesic_l2_mean(Rs, w, tol=1e-9, max_iter=200)
     step = np.inf
     qs = matrix_to_quat(Rs)
@@ -251,13 +324,13 @@ def geodesic_l1_median(
         d = np.linalg.norm(v, axis=-1)
         keep = d > 1e-12
         if not np.any(keep):
-            return AveragingResult(R, it, 0.0) if return_info else R
+            return AveragingResult(R, it, 0.0)
         inv = w[keep] / d[keep]
         delta = np.einsum("n,ni->i", inv, v[keep]) / inv.sum()
         R = R @ exp_so3(delta)
         step = float(np.linalg.norm(delta))
         if step < tol:
-            return AveragingResult(R, it, step) if return_info else R
+            return AveragingResult(R, it, step)
     raise RuntimeError(
         f"geodesic_l1_median did not converge in {max_iter} iterations (last step {step:.2e})"
     )

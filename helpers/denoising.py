@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int, check_positive
 
 __all__ = [
     "GaussianPosterior",
@@ -51,6 +51,10 @@ def _positive(x: ArrayLike, name: str) -> Array:
     if np.any(x <= 0):
         raise ValueError(f"{name} must be positive")
     return x
+
+
+def _positive_scalar(x, name: str) -> float:
+    return check_positive(x, name)
 
 
 def gaussian_posterior(
@@ -197,6 +201,7 @@ def toy_micrograph(
     """
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 8:
         raise ValueError(f"size must be an integer >= 8, got {size!r}")
+    n_particles = check_int(n_particles, "n_particles", low=0)
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator")
     if not np.isfinite(contrast) or not 0 <= contrast < 1:
@@ -240,8 +245,8 @@ def blind_spot_prior(counts: ArrayLike, exposure: float, strength: float) -> Gam
     y = as_float_array(counts, "counts")
     if y.ndim != 2:
         raise ValueError(f"counts must be a 2-D image, got shape {y.shape}")
-    d = float(_positive(exposure, "exposure"))
-    k = float(_positive(strength, "strength"))
+    d = _positive_scalar(exposure, "exposure")
+    k = _positive_scalar(strength, "strength")
     kernel = np.ones((3, 3)) / 8.0
     kernel[1, 1] = 0.0
     mean = np.maximum(convolve(y / d, kernel, mode="reflect"), 0.5 / (8 * d))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array, check_rotation_matrix
+from ._checks import as_float_array, check_nonnegative, check_rotation_matrix
 
 __all__ = [
     "elementary_rotation",
@@ -215,6 +215,7 @@ def slabaugh_euler(R: ArrayLike, tol: float = 1e-12) -> tuple[Array, Array]:
     array([0.1, 0.2, 0.3])
     """
     R = check_rotation_matrix(R)
+    tol = check_nonnegative(tol, "tol")
     r31 = np.clip(R[..., 2, 0], -1.0, 1.0)
     locked = np.abs(np.abs(r31) - 1.0) < tol
     theta1 = -np.arcsin(r31)

@@ -23,7 +23,7 @@ from numpy.polynomial import legendre
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int, check_positive
 
 Array = NDArray[np.float64]
 
@@ -112,6 +112,9 @@ def line_projections(
         C = np.broadcast_to(C, (len(th),) + C.shape)
     if C.ndim != 3 or len(C) != len(th):
         raise ValueError(f"centres must have shape (n, 2) or ({len(th)}, n, 2), got {C.shape}")
+    n_bins = check_int(n_bins, "n_bins", low=2)
+    bin_size = check_positive(bin_size, "bin_size")
+    sigma = check_positive(sigma, "sigma")
     if n_bins < 2 or bin_size <= 0 or sigma <= 0:
         raise ValueError("n_bins must be >= 2 and bin_size, sigma positive")
     u = np.stack([np.cos(th), np.sin(th)], axis=-1)
@@ -163,6 +166,7 @@ def legendre_basis(t: ArrayLike, degree: int) -> Array:
            [ 1.   ,  1.732,  2.236]])
     """
     tt = as_float_array(t, "t").reshape(-1)
+    degree = check_int(degree, "degree", low=1)
     if degree < 1:
         raise ValueError(f"degree must be >= 1, got {degree}")
     V = legendre.legvander(tt, degree - 1)

@@ -1,8 +1,8 @@
 """The image-formation model: wavelength, CTF, projections, noise, FSC, Fourier cropping.
 
 Units follow RELION and CTFFIND: spatial frequency in 1/Å, defocus in Å with
-underfocus positive, voltage in kV (except :func:`electron_wavelength`, which takes
-volts), spherical aberration in mm. Maps are indexed ``[z, y, x]`` with the origin at
+underfocus positive, voltage in kV (:func:`electron_wavelength` and :func:`ctf` alike),
+spherical aberration in mm. Maps are indexed ``[z, y, x]`` with the origin at
 the centre voxel ``n // 2``; images ``[y, x]`` likewise.
 """
 
@@ -12,7 +12,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import ndimage
 
-from ._checks import as_float_array, check_rotation_matrix
+from ._checks import (
+    as_float_array,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_rotation_matrix,
+    check_scalar,
+)
 from .volumes import _index_affine
 
 __all__ = [
@@ -41,19 +48,24 @@ _E = 1.602176634e-19  # elementary charge, C
 _C = 299792458.0  # speed of light, m/s
 
 
-def electron_wavelength(voltage_volts: ArrayLike) -> Array:
-    """Relativistic electron wavelength in Å for an accelerating voltage in volts.
+def electron_wavelength(voltage: ArrayLike) -> Array:
+    """Relativistic electron wavelength in Å for an accelerating voltage in kV.
 
-    ``lambda = h / sqrt(2 m0 e V (1 + e V / (2 m0 c^2)))``.
+    ``lambda = h / sqrt(2 m0 e V (1 + e V / (2 m0 c^2)))`` with ``V`` in volts.
+
+    Parameters
+    ----------
+    voltage : array_like
+        Accelerating voltage in kV (e.g. 300), positive.
 
     Examples
     --------
-    >>> round(float(electron_wavelength(300e3)), 5)
+    >>> round(float(electron_wavelength(300.0)), 5)
     0.01969
     """
-    V = as_float_array(voltage_volts, "voltage_volts")
+    V = as_float_array(voltage, "voltage") * 1e3
     if np.any(V <= 0):
-        raise ValueError("voltage_volts must be positive (in volts, e.g. 300e3)")
+        raise ValueError("voltage must be positive (in kV, e.g. 300)")
     p = np.sqrt(2 * _M0 * _E * V * (1 + _E * V / (2 * _M0 * _C**2)))
     return _H / p * 1e10
 
@@ -95,14 +107,23 @@ def ctf_phase(
     astigmatism, astigmatism_angle : float
         Defocus difference (Å) between the two principal directions, and the azimuth
         (radians) of the larger defocus.
+
+    Examples
+    --------
+    >>> round(float(ctf_phase(0.0, 1e4, amplitude_contrast=0.1)), 6)  # arcsin(0.1) at k = 0
+    0.100167
     """
     k = as_float_array(freqs, "freqs")
-    if not 0 <= amplitude_contrast < 1:
-        raise ValueError("amplitude_contrast must lie in [0, 1)")
-    if voltage <= 0 or cs < 0:
-        raise ValueError("voltage must be positive (kV) and cs non-negative (mm)")
-    lam = float(electron_wavelength(voltage * 1e3))
-    dz = np.asarray(defocus, float)
+    amplitude_contrast = check_scalar(
+        amplitude_contrast, "amplitude_contrast", 0.0, 1.0, high_open=True
+    )
+    voltage = check_positive(voltage, "voltage")
+    cs = check_nonnegative(cs, "cs")
+    phase_shift = check_scalar(phase_shift, "phase_shift")
+    astigmatism = check_scalar(astigmatism, "astigmatism")
+    astigmatism_angle = check_scalar(astigmatism_angle, "astigmatism_angle")
+    lam = float(electron_wavelength(voltage))
+    dz = as_float_array(defocus, "defocus")
     if astigmatism:
         if angles is None:
             raise ValueError("astigmatism needs the azimuth of each frequency (angles=...)")
@@ -141,6 +162,7 @@ def ctf(
     >>> round(float(ctf(0.0, 15000.0)), 6)   # -amplitude contrast at k = 0
     -0.1
     """
+    b_factor = check_scalar(b_factor, "b_factor")
     chi = ctf_phase(
         freqs,
         defocus,
@@ -166,7 +188,10 @@ def frequency_grid(n: int, pixel_size: float, ndim: int = 2) -> Array:
     >>> frequency_grid(4, 1.0)[2, 2]
     np.float64(0.0)
     """
-    f = (np.arange(n) - n // 2) / (n * float(pixel_size))
+    n = check_int(n, "n", low=1)
+    pixel_size = check_positive(pixel_size, "pixel_size")
+    ndim = check_int(ndim, "ndim", low=1, high=3)
+    f = (np.arange(n) - n // 2) / (n * pixel_size)
     grids = np.meshgrid(*([f] * ndim), indexing="ij")
     return np.sqrt(sum(g * g for g in grids))
 
@@ -239,8 +264,7 @@ def fourier_slice(vol: ArrayLike, R: ArrayLike, pad: int = 2) -> Array:
     R = check_rotation_matrix(R)
     if R.shape != (3, 3):
         raise ValueError("R must be a single rotation")
-    if pad < 1:
-        raise ValueError("pad must be >= 1")
+    pad = check_int(pad, "pad", low=1)
     return fourier_slices(vol, R[None], pad)[0]
 
 
@@ -258,8 +282,7 @@ def add_noise(image: ArrayLike, snr: float, rng: np.random.Generator) -> Array:
     10.0
     """
     img = as_float_array(image, "image")
-    if not np.isfinite(snr) or snr <= 0:
-        raise ValueError("snr must be positive")
+    snr = check_positive(snr, "snr")
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator")
     sd = np.sqrt(np.var(img) / snr)
@@ -288,6 +311,7 @@ def fsc(a: ArrayLike, b: ArrayLike, pixel_size: float = 1.0) -> tuple[Array, Arr
     """
     A = as_float_array(a, "a")
     B = as_float_array(b, "b")
+    pixel_size = check_positive(pixel_size, "pixel_size")
     if A.shape != B.shape or A.ndim not in (2, 3) or len(set(A.shape)) != 1:
         raise ValueError(
             f"a and b must be equal square images or cubic maps, got {A.shape} and {B.shape}"
@@ -334,7 +358,14 @@ def resolution_at(freqs: ArrayLike, values: ArrayLike, threshold: ArrayLike = 0.
     """
     f = as_float_array(freqs, "freqs")
     v = as_float_array(values, "values")
-    t = np.broadcast_to(as_float_array(threshold, "threshold"), v.shape)
+    if f.ndim != 1 or v.shape != f.shape or len(f) < 2:
+        raise ValueError(
+            f"freqs and values must be 1-D of one length >= 2, got {f.shape}, {v.shape}"
+        )
+    t = as_float_array(threshold, "threshold")
+    if t.shape not in ((), v.shape):
+        raise ValueError(f"threshold must be a number or have the shape {v.shape} of values")
+    t = np.broadcast_to(t, v.shape)
     below = np.flatnonzero(v[1:] < t[1:]) + 1
     if len(below) == 0:
         return float(1.0 / f[-1])
@@ -441,8 +472,7 @@ def fourier_slices(
     Rs = check_rotation_matrix(Rs, "Rs")
     if Rs.ndim != 3:
         raise ValueError("Rs must have shape (m, 3, 3)")
-    if pad < 1:
-        raise ValueError("pad must be >= 1")
+    pad = check_int(pad, "pad", low=1)
     n = v.shape[0]
     N = n * pad
     s = N // 2 - n // 2
@@ -490,9 +520,20 @@ def reconstruct_fourier(images: ArrayLike, Rs: ArrayLike, pad: int = 2) -> Array
     Returns
     -------
     ndarray, shape (n, n, n)
+
+    Examples
+    --------
+    >>> from helpers.sampling import uniform_rotations
+    >>> from helpers.volumes import gaussian_atoms_map
+    >>> vol = gaussian_atoms_map([[2.0, -1.0, 0.0]], 16, 1.0, sigma=2.0)
+    >>> Rs = uniform_rotations(300, np.random.default_rng(0))
+    >>> rec = reconstruct_fourier(fourier_slices(vol, Rs), Rs)
+    >>> [int(i) for i in np.unravel_index(np.argmax(rec), rec.shape)]  # [z, y, x]
+    [8, 7, 10]
     """
     imgs = as_float_array(images, "images")
     Rs = check_rotation_matrix(Rs, "Rs")
+    pad = check_int(pad, "pad", low=1)
     if imgs.ndim != 3 or imgs.shape[1] != imgs.shape[2] or Rs.shape != (len(imgs), 3, 3):
         raise ValueError("images must have shape (m, n, n) and Rs (m, 3, 3)")
     m, n, _ = imgs.shape
@@ -559,9 +600,21 @@ def simulate_particles(
     Returns
     -------
     ndarray, shape (m, n, n)
+
+    Examples
+    --------
+    >>> from helpers.sampling import uniform_rotations
+    >>> vol = np.zeros((16, 16, 16)); vol[8, 8, 8] = 1.0
+    >>> Rs = uniform_rotations(3, np.random.default_rng(0))
+    >>> simulate_particles(vol, Rs, 1.0, 0.5, 1.5e4, np.random.default_rng(1)).shape
+    (3, 16, 16)
     """
     v = as_float_array(vol, "vol")
     Rs = check_rotation_matrix(Rs, "Rs")
+    pixel_size = check_positive(pixel_size, "pixel_size")
+    snr = check_positive(snr, "snr")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError("rng must be a numpy.random.Generator")
     d = np.broadcast_to(as_float_array(defocus, "defocus"), (len(Rs),))
     n = v.shape[0]
     k = frequency_grid(2 * n, pixel_size)

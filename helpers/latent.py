@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import atomic
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int, check_positive
 from .rotations import axis_angle_to_matrix
 
 Array = NDArray[np.float64]
@@ -139,6 +139,7 @@ def fit_ppca(Y: ArrayLike, k: int) -> PPCA:
     if Yf.ndim != 2:
         raise ValueError(f"Y must have shape (n, D) or (n, ny, nx), got {Yf.shape}")
     n, D = Yf.shape
+    k = check_int(k, "k", low=1)
     if int(k) != k or not 1 <= k < min(n, D):
         raise ValueError(f"k must be an integer with 1 <= k < min(n, D) = {min(n, D)}, got {k}")
     mu = Yf.mean(axis=0)
@@ -425,6 +426,9 @@ def hinge_images(
     (3, 32, 32)
     """
     zz = as_float_array(z, "z").reshape(-1)
+    n = check_int(n, "n", low=1)
+    pixel_size = check_positive(pixel_size, "pixel_size")
+    sigma = check_positive(sigma, "sigma")
     if np.any(np.abs(zz) > 1):
         raise ValueError("z must lie in [-1, 1]")
     psi = np.deg2rad(np.broadcast_to(as_float_array(in_plane_deg, "in_plane_deg"), zz.shape))

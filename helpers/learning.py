@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array, check_rotation_matrix
+from ._checks import as_float_array, check_int, check_rotation_matrix
 from .euler import euler_to_matrix, matrix_to_euler
 from .rotations import (
     exp_so3,
@@ -171,8 +171,7 @@ def particle_features(images: ArrayLike, crop: int = 8) -> Array:
     if imgs.ndim != 3 or imgs.shape[1] != imgs.shape[2]:
         raise ValueError(f"images must have shape (m, n, n), got {imgs.shape}")
     n = imgs.shape[1]
-    if not isinstance(crop, (int, np.integer)) or not 2 <= crop <= n:
-        raise ValueError(f"crop must be an integer in [2, {n}], got {crop!r}")
+    crop = check_int(crop, "crop", low=2, high=n)
     # Fourier crop of the whole stack at once (the same as imaging.downsample per image)
     F = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(imgs, axes=(1, 2))), axes=(1, 2))
     s = n // 2 - crop // 2

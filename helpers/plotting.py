@@ -527,7 +527,7 @@ class SamplingPanel:
         pts = sample_sphere(method, delta_deg)
         for v in self.views:
             v.set_points(pts)
-        cr = covering_radius_sphere(pts, n_probe=3000)
+        cr = covering_radius_sphere(pts, n_probe=3000, degrees=True)
         energy = riesz_energy(pts) if len(pts) <= 2500 else float("nan")
         self.title.set_text(f"{method}, spacing {delta_deg:.0f}°")
         self.text.set_text(

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
-from ._checks import as_float_array, check_rotation_matrix
+from ._checks import as_float_array, check_int, check_nonnegative, check_rotation_matrix
 from .euler import euler_to_matrix
 from .imaging import _padded_transform, _sinc2_apodization, ctf, frequency_grid
 from .sampling import healpix_directions
@@ -60,6 +60,8 @@ def band_limit_mask(n: int, L: float) -> Array:
     >>> int(band_limit_mask(8, 1).sum())
     5
     """
+    n = check_int(n, "n", low=1)
+    L = check_nonnegative(L, "L")
     k = np.arange(n) - n // 2
     ky, kx = np.meshgrid(k, k, indexing="ij")
     return kx * kx + ky * ky <= L * L
@@ -96,6 +98,7 @@ def score_poses(
     P = as_float_array(slices, "slices")
     if y.ndim != 2 or P.ndim != 3 or P.shape[1:] != y.shape:
         raise ValueError("image must be (n, n) and slices (m, n, n)")
+    L = check_nonnegative(L, "L")
     n = y.shape[0]
     mask = band_limit_mask(n, L)
     Fy = _fft2c(y) * mask

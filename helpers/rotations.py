@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array, check_rotation_matrix
+from ._checks import as_float_array, check_nonnegative, check_rotation_matrix
 
 __all__ = [
     "hat",
@@ -88,6 +88,7 @@ def vee(W: ArrayLike, atol: float = 1e-8) -> Array:
     array([1., 2., 3.])
     """
     W = as_float_array(W, "W", (3, 3))
+    atol = check_nonnegative(atol, "atol")
     asym = np.max(np.abs(W + np.swapaxes(W, -1, -2)), initial=0.0)
     if asym > atol * max(1.0, np.max(np.abs(W), initial=0.0)):
         raise ValueError(f"W must be skew-symmetric (W^T = -W); max |W + W^T| = {asym:.2e}")
@@ -161,8 +162,11 @@ def quat_to_rotvec(q: ArrayLike) -> Array:
     n = np.linalg.norm(v, axis=-1)
     small = n < 1e-8
     nn = np.where(small, 1.0, n)
-    # 2*atan2(n, w)/n, with its series 2/w (1 - n^2/(3 w^2)) for small n (then w ~ 1)
-    factor = np.where(small, 2.0 / w * (1.0 - n * n / (3.0 * w * w)), 2.0 * np.arctan2(n, w) / nn)
+    ww = np.where(small, w, 1.0)  # w ~ 1 where the series is used; w = 0 at a half turn
+    # 2*atan2(n, w)/n, with its series 2/w (1 - n^2/(3 w^2)) for small n (then w ~ 1);
+    # both branches are evaluated, so each gets safe arguments where it is not used
+    series = 2.0 / ww * (1.0 - n * n / (3.0 * ww * ww))
+    factor = np.where(small, series, 2.0 * np.arctan2(n, w) / nn)
     return factor[..., None] * v
 
 

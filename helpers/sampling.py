@@ -1,6 +1,10 @@
-"""Random and deterministic samples of rotations.
+"""Samples of rotations and directions, and measures of how evenly they cover.
 
-All random draws come from a :class:`numpy.random.Generator` passed in as ``rng``.
+Random rotations and directions (Haar-uniform, Shoemake), deterministic grids (SPARX's
+``even_angles``, Fibonacci, HEALPix in the ring scheme, the Hopf grid on SO(3)), and
+uniformity measures (covering radius, Riesz energy). Every random draw, including the
+probes of :func:`covering_radius_so3`, comes from a :class:`numpy.random.Generator`
+passed in as ``rng``; no function creates its own generator.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import pdist
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int, check_positive, check_scalar
 from .rotations import canonical_quat, quat_to_matrix
 
 __all__ = [
@@ -32,10 +36,8 @@ __all__ = [
 Array = NDArray[np.float64]
 
 
-def _check_n(n: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"n must be a non-negative integer, got {n!r}")
-    return int(n)
+def _check_n(n: int, name: str = "n") -> int:
+    return check_int(n, name, low=0)
 
 
 def _check_rng(rng: np.random.Generator) -> np.random.Generator:
@@ -138,9 +140,13 @@ def even_angles(
     - ``method="P"`` (Penczek 1994): rings ``theta = theta1, theta1 + delta, ...``;
       on each ring the azimuth step is ``delta / sin(theta)``, so neighbours on a ring
       are about ``delta`` apart on the sphere; one point at a pole.
-    - ``method="S"`` (Saff & Kuijlaars 1997 spiral): ``N`` points equally spaced in
-      ``cos(theta)``, ``N = (3.6 / delta)^2`` scaled by the fraction of the sphere
-      covered, each advancing the azimuth by ``delta / sin(theta)``.
+    - ``method="S"`` (Saff & Kuijlaars 1997 spiral), as SPARX's ``even_angles_cd``:
+      ``N = int((3.6 / delta)^2 f)`` levels equally spaced in ``cos(theta)`` from
+      ``theta1`` towards ``theta2`` (``f`` the fraction of the sphere covered,
+      ``delta`` in radians here), of which the last -- the border ``theta2`` itself --
+      is dropped; each point advances the azimuth by ``delta / sin(theta)`` modulo the
+      azimuth range; for ``theta2 = 180`` the south pole ``(0, 180, 0)`` is added.
+      93 directions on the hemisphere at 15 degrees, 849 at 5.
 
     ``symmetry="cN"`` restricts the azimuth to the asymmetric unit ``[0, 360/N)``. For
     a hemisphere (``theta2 = 90``) and odd ``N``, directions on the equator with
@@ -172,12 +178,13 @@ def even_angles(
     >>> even_angles(15.0, theta2=180.0).shape
     (188, 3)
     """
-    if not np.isfinite(delta) or delta <= 0:
-        raise ValueError(f"delta must be a positive angle in degrees, got {delta!r}")
-    if not 0 <= theta1 <= theta2 <= 180:
-        raise ValueError("need 0 <= theta1 <= theta2 <= 180")
-    if not phi1 < phi2:
-        raise ValueError("need phi1 < phi2")
+    delta = check_positive(delta, "delta")
+    theta1 = check_scalar(theta1, "theta1", 0.0, 180.0)
+    theta2 = check_scalar(theta2, "theta2", theta1, 180.0)
+    phi1 = check_scalar(phi1, "phi1")
+    phi2 = check_scalar(phi2, "phi2", phi1, low_open=True)
+    if not isinstance(symmetry, str):
+        raise ValueError(f"symmetry must be a string such as 'c1' or 'c3', got {symmetry!r}")
     if method not in ("P", "S"):
         raise ValueError(f"method must be 'P' or 'S', got {method!r}")
     if psi not in ("minus", "zero"):
@@ -199,15 +206,22 @@ def even_angles(
             rows.append(np.stack([phis, np.full_like(phis, th)], axis=1))
         pt = np.concatenate(rows)
     else:
+        # SPARX's even_angles_cd: n = int((3.6 / delta)^2 * wedge) levels equally spaced
+        # in z from cos(theta1) towards cos(theta2); the last level (the border itself)
+        # is not used, so n - 1 points; a south pole is added when theta2 = 180
         z1, z2 = np.cos(np.deg2rad(theta1)), np.cos(np.deg2rad(theta2))
-        frac = (z1 - z2) / 2 * (phi2 - phi1) / 360.0
-        n = max(int(round((3.6 / np.deg2rad(delta)) ** 2 * frac)), 1)
-        z = np.linspace(z1, z2, n)
+        wedge = abs((z2 - z1) * (phi2 - phi1) / 720.0)
+        n = int((3.6 / np.deg2rad(delta)) ** 2 * wedge)
+        k = np.arange(max(n - 1, 1))
+        z = z1 + (z2 - z1) * k / max(n - 1, 1)
         th = np.rad2deg(np.arccos(np.clip(z, -1, 1)))
+        th[0] = theta1
         s = np.maximum(np.sin(np.deg2rad(th)), 1e-9)
-        steps = np.where(np.arange(n) == 0, 0.0, delta / s)
+        steps = np.where(k == 0, 0.0, delta / s)
         phis = phi1 + np.mod(np.cumsum(steps), phi2 - phi1)
         pt = np.stack([phis, th], axis=1)
+        if theta2 == 180.0:
+            pt = np.vstack([pt, [[0.0, 180.0]]])
     if theta2 == 90.0 and n_sym % 2 == 1:
         on_equator = np.isclose(pt[:, 1], 90.0)
         pt = pt[~(on_equator & (pt[:, 0] >= phi1 + 180.0 / n_sym - 1e-9))]
@@ -330,24 +344,40 @@ def _unit_vectors(points: ArrayLike) -> Array:
 
 
 def covering_radius_sphere(
-    points: ArrayLike, n_probe: int = 20000, rng: np.random.Generator | None = None
+    points: ArrayLike,
+    n_probe: int = 20000,
+    rng: np.random.Generator | None = None,
+    degrees: bool = False,
 ) -> float:
-    """Largest angular distance (degrees) from a point of the sphere to its nearest sample.
+    """Largest angular distance from a point of the sphere to its nearest sample.
 
-    Estimated from the probe set: Fibonacci points, plus ``n_probe`` random ones if
-    ``rng`` is given. Lower is better: every direction has a sample within this angle.
+    Estimated from the probe set: ``n_probe`` Fibonacci points, plus ``n_probe``
+    random ones if ``rng`` is given. Lower is better: every direction has a sample
+    within this angle.
+
+    Parameters
+    ----------
+    points : array_like, shape (n, 3)
+        Unit vectors.
+    n_probe : int
+        Number of probe directions (of each kind).
+    rng : numpy.random.Generator, optional
+        Adds random probes; without it the estimate is deterministic.
+    degrees : bool
+        Return degrees instead of radians.
 
     Examples
     --------
-    >>> 10 < covering_radius_sphere(healpix_directions(4)) < 12
+    >>> 10 < covering_radius_sphere(healpix_directions(4), degrees=True) < 12
     True
     """
     p = _unit_vectors(points)
-    probes = fibonacci_sphere(_check_n(n_probe))
+    probes = fibonacci_sphere(check_int(n_probe, "n_probe", low=1))
     if rng is not None:
         probes = np.concatenate([probes, random_sphere(n_probe, rng)])
     chord, _ = cKDTree(p).query(probes)
-    return float(np.rad2deg(2 * np.arcsin(np.clip(chord.max() / 2, 0, 1))))
+    angle = 2 * np.arcsin(np.clip(chord.max() / 2, 0, 1))
+    return float(np.rad2deg(angle) if degrees else angle)
 
 
 def riesz_energy(points: ArrayLike, s: float = 1.0) -> float:
@@ -363,8 +393,7 @@ def riesz_energy(points: ArrayLike, s: float = 1.0) -> float:
     True
     """
     p = _unit_vectors(points)
-    if s <= 0:
-        raise ValueError("s must be positive")
+    s = check_positive(s, "s")
     n = len(p)
     if n < 2:
         return 0.0
@@ -376,16 +405,27 @@ def riesz_energy(points: ArrayLike, s: float = 1.0) -> float:
 
 
 def covering_radius_so3(
-    Rs: ArrayLike, n_probe: int = 20000, rng: np.random.Generator | None = None
+    Rs: ArrayLike, n_probe: int, rng: np.random.Generator, degrees: bool = False
 ) -> float:
-    """Largest rotation angle (degrees) from a probe rotation to its nearest grid rotation.
+    """Largest rotation angle from a random probe rotation to its nearest grid rotation.
 
     Nearest neighbours are found among unit quaternions with ``|q . p|`` (the double
-    cover), probing with ``n_probe`` uniform random rotations.
+    cover), probing with ``n_probe`` uniform random rotations drawn from ``rng``.
+
+    Parameters
+    ----------
+    Rs : array_like, shape (n, 3, 3)
+        The grid.
+    n_probe : int
+        Number of random probe rotations.
+    rng : numpy.random.Generator
+    degrees : bool
+        Return degrees instead of radians.
 
     Examples
     --------
-    >>> 20 < covering_radius_so3(hopf_grid(1), 2000, np.random.default_rng(0)) < 60
+    >>> r = covering_radius_so3(hopf_grid(1), 2000, np.random.default_rng(0), degrees=True)
+    >>> 20 < r < 60
     True
     """
     from ._checks import check_rotation_matrix
@@ -393,12 +433,11 @@ def covering_radius_so3(
 
     q = matrix_to_quat(check_rotation_matrix(Rs, "Rs"))
     q = np.concatenate([q, -q])
-    probes = uniform_quaternions(
-        _check_n(n_probe), rng if rng is not None else np.random.default_rng(0)
-    )
+    probes = uniform_quaternions(check_int(n_probe, "n_probe", low=1), _check_rng(rng))
     chord, _ = cKDTree(q).query(probes)
     # chord = |q - p| = 2 sin(theta / 4)
-    return float(np.rad2deg(4 * np.arcsin(np.clip(chord.max() / 2, 0, 1))))
+    angle = 4 * np.arcsin(np.clip(chord.max() / 2, 0, 1))
+    return float(np.rad2deg(angle) if degrees else angle)
 
 
 def rotation_neighbourhood(R: ArrayLike, step: float) -> Array:
@@ -417,8 +456,7 @@ def rotation_neighbourhood(R: ArrayLike, step: float) -> Array:
     R = check_rotation_matrix(R)
     if R.shape != (3, 3):
         raise ValueError("R must be a single rotation")
-    if not np.isfinite(step) or step <= 0:
-        raise ValueError("step must be a positive angle in radians")
+    step = check_positive(step, "step")
     g = np.array([-1.0, 0.0, 1.0]) * step
     d = np.stack(np.meshgrid(g, g, g, indexing="ij"), axis=-1).reshape(-1, 3)
     return R[None] @ exp_so3(d)

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int, check_positive
 
 __all__ = [
     "Pose",
@@ -176,6 +176,7 @@ def student_t_logpdf(
     from scipy.special import gammaln
 
     x = as_float_array(x, "x")
+    df = check_positive(df, "df")
     loc = as_float_array(loc, "loc")
     scale = as_float_array(scale, "scale")
     if np.any(scale <= 0):
@@ -279,12 +280,10 @@ def student_t_superposition(
     X, Y = _pair(X, Y)
     if X.ndim != 2:
         raise ValueError("student_t_superposition takes one pair of (n, 3) structures")
-    if not np.isfinite(df) or df <= 0:
-        raise ValueError("df must be positive")
-    if scale is not None and (not np.isfinite(scale) or scale <= 0):
-        raise ValueError("scale must be positive")
-    if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 1:
-        raise ValueError(f"n_iter must be a positive integer, got {n_iter!r}")
+    df = check_positive(df, "df")
+    if scale is not None:
+        scale = check_positive(scale, "scale")
+    n_iter = check_int(n_iter, "n_iter", low=1)
     cx, cy = X.mean(axis=0), Y.mean(axis=0)
 
     def fit(w: Array) -> tuple[Array, Array]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array, check_rotation_matrix
+from ._checks import as_float_array, check_nonnegative, check_positive, check_rotation_matrix
 
 __all__ = ["make_transform", "compose", "invert", "decompose", "apply_transform"]
 
@@ -47,8 +47,7 @@ def make_transform(
     t = np.zeros(3) if t is None else as_float_array(t, "t", (3,))
     if R.shape != (3, 3) or t.shape != (3,):
         raise ValueError("make_transform builds one transform: R must be (3, 3) and t (3,)")
-    if not np.isfinite(scale) or scale <= 0:
-        raise ValueError(f"scale must be a positive number, got {scale!r}")
+    scale = check_positive(scale, "scale")
     F = _F if mirror else np.eye(3)
     T = np.eye(4)
     T[:3, :3] = F @ (scale * R)
@@ -73,6 +72,7 @@ def decompose(T: ArrayLike, atol: float = 1e-9) -> tuple[Array, Array, float, bo
     (True, array([1., 0., 0.]), 2.0, True)
     """
     T = as_float_array(T, "T", (4, 4))
+    atol = check_nonnegative(atol, "atol")
     if T.shape != (4, 4):
         raise ValueError(f"T must be a single 4x4 transform, got shape {T.shape}")
     if not np.allclose(T[3], [0, 0, 0, 1], atol=atol):

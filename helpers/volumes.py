@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import ndimage
 
-from ._checks import as_float_array, check_positive, check_rotation_matrix
+from ._checks import as_float_array, check_int, check_positive, check_rotation_matrix
 
 __all__ = [
     "gaussian_atoms_map",
@@ -46,7 +46,8 @@ def grid_coordinates(n: int, voxel_size: float = 1.0) -> Array:
     >>> grid_coordinates(4, 2.0)
     array([-4., -2.,  0.,  2.])
     """
-    return (np.arange(n) - n // 2) * float(voxel_size)
+    n = check_int(n, "n", low=1)
+    return (np.arange(n) - n // 2) * check_positive(voxel_size, "voxel_size")
 
 
 def gaussian_atoms_map(
@@ -81,8 +82,8 @@ def gaussian_atoms_map(
     """
     c = as_float_array(coords, "coords", (3,)).reshape(-1, 3)
     nz, ny, nx = _shape3(shape)
-    if voxel_size <= 0 or sigma <= 0:
-        raise ValueError("voxel_size and sigma must be positive")
+    voxel_size = check_positive(voxel_size, "voxel_size")
+    sigma = check_positive(sigma, "sigma")
     w = np.ones(len(c)) if weights is None else as_float_array(weights, "weights")
     if w.shape != (len(c),):
         raise ValueError(f"weights must have shape ({len(c)},)")
@@ -265,8 +266,7 @@ def toy_protein(n_per_domain: int = 40) -> Array:
     >>> toy_protein().shape
     (100, 3)
     """
-    if n_per_domain < 10:
-        raise ValueError("n_per_domain must be at least 10")
+    n_per_domain = check_int(n_per_domain, "n_per_domain", low=10)
     t = np.arange(n_per_domain, dtype=float)
     # domain 1: an alpha-helix-like coil along x (radius 2.3 Å, 100 deg per residue), 30 Å long
     a = np.deg2rad(100.0) * t
@@ -321,6 +321,8 @@ def rotate_volume(
     R = check_rotation_matrix(R)
     if R.shape != (3, 3):
         raise ValueError("R must be a single rotation")
+    voxel_size = check_positive(voxel_size, "voxel_size")
+    order = check_int(order, "order", low=0, high=5)
     M, offset = _index_affine(R, v.shape)
     if shift is not None:
         s = as_float_array(shift, "shift", (3,)) / float(voxel_size)
@@ -343,9 +345,12 @@ def write_mrc(
     """
     import mrcfile
 
-    v = np.asarray(vol, dtype=np.float32)
+    v = as_float_array(vol, "vol").astype(np.float32)
     if v.ndim != 3:
         raise ValueError("vol must be a 3-D map")
+    voxel_size = check_positive(voxel_size, "voxel_size")
+    if origin is not None:
+        origin = as_float_array(origin, "origin", (3,)).reshape(3)
     with mrcfile.new(str(path), overwrite=True) as mrc:
         mrc.set_data(v)
         mrc.voxel_size = float(voxel_size)

@@ -50,7 +50,7 @@ def test_quaternion_mean_is_sign_invariant_and_optimal():
 def test_geodesic_mean_first_order_optimality_and_left_right_invariance():
     _, Rs = cloud(spread=0.5)
     w = np.random.default_rng(4).uniform(0.5, 2, len(Rs))
-    res = av.geodesic_l2_mean(Rs, w, return_info=True)
+    res = av.geodesic_l2_mean_fit(Rs, w)
     R = res.rotation
     np.testing.assert_allclose(np.einsum("n,ni->i", w, log_so3(R.T @ Rs)), 0, atol=1e-10)
     assert res.iterations < 20

@@ -73,3 +73,35 @@ def test_quaternion_distance_ignores_sign():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_rotation_error_is_the_log_norm_and_converts_to_degrees():
+    from helpers.metrics import rotation_error
+    from helpers.rotations import exp_so3, log_so3
+    from helpers.sampling import uniform_rotations
+
+    rng = np.random.default_rng(12)
+    A, B = uniform_rotations(50, rng), uniform_rotations(50, rng)
+    # the hand-rolled form the chapters used: |log(A^T B)|
+    hand = np.linalg.norm(log_so3(np.swapaxes(B, -1, -2) @ A), axis=-1)
+    np.testing.assert_allclose(rotation_error(A, B), hand, atol=1e-12)
+    np.testing.assert_allclose(rotation_error(A, B, degrees=True), np.rad2deg(hand), atol=1e-9)
+    # accurate for tiny angles, where arccos((tr - 1) / 2) loses everything
+    assert rotation_error(exp_so3([1e-9, 0, 0]), np.eye(3)) == pytest.approx(1e-9, rel=1e-6)
+
+
+def test_covering_radius_in_radians_or_degrees():
+    from helpers.sampling import (
+        covering_radius_so3,
+        covering_radius_sphere,
+        healpix_directions,
+        hopf_grid,
+    )
+
+    hp = healpix_directions(4)
+    rad = covering_radius_sphere(hp)
+    assert np.deg2rad(10) < rad < np.deg2rad(12)
+    assert covering_radius_sphere(hp, degrees=True) == pytest.approx(np.rad2deg(rad))
+    a = covering_radius_so3(hopf_grid(0), 500, np.random.default_rng(1))
+    b = covering_radius_so3(hopf_grid(0), 500, np.random.default_rng(1), degrees=True)
+    assert b == pytest.approx(np.rad2deg(a)) and 0 < a < np.pi

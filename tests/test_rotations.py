@@ -259,3 +259,20 @@ def test_jacobian_is_tangent_consistent():
 def test_bad_input_raises_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "R",
+    [np.diag([-1.0, -1.0, 1.0]), np.diag([1.0, -1.0, -1.0]), np.diag([-1.0, 1.0, -1.0])],
+)
+def test_log_so3_at_half_turns_raises_no_warning(R):
+    """w = 0 at a half turn: the small-angle series branch must not be evaluated there."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        w = rot.log_so3(R)
+        v = rot.quat_to_rotvec(rot.matrix_to_quat(R))
+    assert np.linalg.norm(w) == pytest.approx(np.pi)
+    np.testing.assert_allclose(rot.exp_so3(w), R, atol=1e-12)
+    np.testing.assert_allclose(v, w)

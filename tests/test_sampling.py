@@ -37,9 +37,13 @@ def test_shoemake_unit_norm_and_reproducible():
     u = np.random.default_rng(4).uniform(size=(100, 3))
     q = sampling.uniform_quaternions_shoemake(u)
     np.testing.assert_allclose(np.linalg.norm(q, axis=-1), 1.0)
+    # the rotations are built from the caller's generator only: normalised Gaussian
+    # 4-vectors (Shoemake's alternative), as a direct construction from the same draws
     a = sampling.uniform_rotations(5, np.random.default_rng(9))
-    b = sampling.uniform_rotations(5, np.random.default_rng(9))
-    np.testing.assert_array_equal(a, b)
+    g = np.random.default_rng(9).standard_normal((5, 4))
+    np.testing.assert_allclose(a, quat_to_matrix(g / np.linalg.norm(g, axis=1, keepdims=True)))
+    rng = np.random.default_rng(9)  # and each call advances it
+    assert not np.allclose(sampling.uniform_rotations(5, rng), sampling.uniform_rotations(5, rng))
 
 
 @pytest.mark.parametrize(
@@ -192,3 +196,32 @@ def test_healpix_directions_in_ring_scheme_pixel_order(nside):
 def test_healpix_nside1_pixel_4_is_the_x_axis():
     # healpy.pix2vec(1, 4) == (1, 0, 0): the first pixel of the equator sits at phi = 0
     np.testing.assert_allclose(sampling.healpix_directions(1)[4], [1.0, 0.0, 0.0], atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "delta, theta2, count",
+    # SPARX even_angles_cd(delta, method="S"): int((3.6 / delta_rad)^2 * wedge) levels,
+    # of which the last (the border, theta = theta2) is dropped; a south pole is added
+    # when theta2 = 180
+    [(15.0, 90.0, 93), (5.0, 90.0, 849), (15.0, 180.0, 189), (10.0, 180.0, 425)],
+)
+def test_even_angles_spiral_matches_sparx_count_and_levels(delta, theta2, count):
+    pts = sampling.even_angles(delta, theta2=theta2, method="S")
+    assert len(pts) == count
+    wedge = (1.0 - np.cos(np.deg2rad(theta2))) * 360.0 / 720.0
+    n_levels = int((3.6 / np.deg2rad(delta)) ** 2 * wedge)
+    z = np.cos(np.deg2rad(pts[:, 1]))
+    body = z[: n_levels - 1]
+    # z falls in equal steps (cos theta2 - 1) / (n_levels - 1) from the pole; the
+    # border level z = cos theta2 is not among them
+    np.testing.assert_allclose(np.diff(body), (np.cos(np.deg2rad(theta2)) - 1) / (n_levels - 1))
+    assert pts[0, 1] == 0.0 and body.min() > np.cos(np.deg2rad(theta2)) + 1e-9
+    if theta2 == 180.0:
+        assert tuple(pts[-1]) == (0.0, 180.0, 0.0)
+    else:
+        assert not np.any(np.isclose(pts[:, 1], 90.0))
+    # each step advances the azimuth by delta / sin(theta), modulo 360
+    step = np.mod(np.diff(pts[: n_levels - 1, 0]), 360.0)
+    np.testing.assert_allclose(
+        step, np.mod(delta / np.sin(np.deg2rad(pts[1 : n_levels - 1, 1])), 360.0)
+    )
