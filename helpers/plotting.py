@@ -272,8 +272,9 @@ class So3Panel:
     def __init__(self, azimuth_deg: float, elevation_deg: float, angle_deg: float):
         # fixed margins instead of a layout engine: constrained layout alone costs
         # ~70 ms per redraw
-        self.fig = fig = plt.figure(figsize=(10.5, 3.5))
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.09, top=0.9, wspace=0.28)
+        # 8.6 in wide: the site column shows it at ~1.2x shrink, so 8 pt text stays >= 8 px
+        self.fig = fig = plt.figure(figsize=(8.6, 3.2))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.09, top=0.9, wspace=0.3)
         self.ax_frame = fig.add_subplot(1, 3, 1)
         self.frame = FrameArtists(self.ax_frame, (35.0, 22.0), reference=True, labels=True)
 
@@ -317,6 +318,13 @@ class So3Panel:
         for i in range(3):
             for j in range(3):
                 self.cells[i][j].set_text(f"{R[i, j]:+.2f}")
+                self.cells[i][j].set_color(_text_color_on(self.image, R[i, j]))
+
+
+def _text_color_on(image, value: float) -> str:
+    """Black or white, whichever reads better on the colour ``image`` gives ``value``."""
+    r, g, b, _ = image.cmap(image.norm(value))
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
 
 
 def so3_panel_figure(azimuth_deg: float, elevation_deg: float, angle_deg: float) -> Figure:
@@ -367,7 +375,7 @@ def double_cover_figure(
     n = n / np.linalg.norm(n)
     marks = np.atleast_1d(as_float_array(marks_deg, "marks_deg"))
     t = np.linspace(0.0, 4 * np.pi, 721)
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(8.6, 4), layout="constrained")
     ax0.plot(np.cos(t / 2), np.sin(t / 2), color="0.6", lw=1.2)
     for ang in range(0, 720, 90):
         h = np.deg2rad(ang) / 2
@@ -508,15 +516,15 @@ class SamplingPanel:
     """
 
     def __init__(self, method: str, delta_deg: float):
-        self.fig = fig = plt.figure(figsize=(9.5, 3.4))
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.04, top=0.86, wspace=0.05)
+        self.fig = fig = plt.figure(figsize=(8.6, 3.4))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.04, top=0.83, wspace=0.05)
         ax1, ax2 = fig.add_subplot(1, 3, 1), fig.add_subplot(1, 3, 2)
         self.views = [SpherePoints(ax1, (30.0, 25.0)), SpherePoints(ax2, (30.0, 89.0))]
         ax1.set_title("seen from the side")
         ax2.set_title("seen from the north pole")
         self.ax_text = ax = fig.add_subplot(1, 3, 3)
         ax.axis("off")
-        self.text = ax.text(0.02, 0.95, "", va="top", ha="left", fontsize=11, family="monospace")
+        self.text = ax.text(0.02, 0.95, "", va="top", ha="left", fontsize=10, family="monospace")
         self.title = fig.suptitle("")
         self.update(method, delta_deg)
 
@@ -609,8 +617,8 @@ class AveragingPanel:
     """
 
     def __init__(self, spread_deg: float, outlier_fraction: float):
-        self.fig = fig = plt.figure(figsize=(9.5, 4.0))
-        fig.subplots_adjust(left=0.07, right=0.97, bottom=0.3, top=0.86, wspace=0.62)
+        self.fig = fig = plt.figure(figsize=(8.6, 3.8))
+        fig.subplots_adjust(left=0.08, right=0.97, bottom=0.3, top=0.86, wspace=0.62)
         # two axis-aligned projections: an offset hidden along one viewing direction
         # shows in the other (a single oblique view can hide a mean's whole error)
         self.planes = [(0, 1), (0, 2)]
