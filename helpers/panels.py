@@ -210,9 +210,9 @@ class LatentPanel:
         self.u = rng.uniform(-1, 1, n_images)  # fraction of the in-plane range
         self.noise = rng.normal(size=(n_images, 32, 32))
         self.signal_var = float(latent.hinge_images(self.z).var())
-        self.fig = fig = plt.figure(figsize=(11, 3.9))
-        fig.subplots_adjust(left=0.06, right=0.99, bottom=0.14, top=0.84, wspace=0.15)
-        ax0 = fig.add_axes((0.06, 0.14, 0.36, 0.7))
+        self.fig = fig = plt.figure(figsize=(8.6, 3.5))
+        fig.subplots_adjust(left=0.08, right=0.99, bottom=0.15, top=0.84, wspace=0.15)
+        ax0 = fig.add_axes((0.08, 0.15, 0.36, 0.69))
         self.scatter = ax0.scatter(
             np.zeros(n_images), np.zeros(n_images), c=self.z, cmap="coolwarm", s=8, vmin=-1, vmax=1
         )
@@ -220,9 +220,10 @@ class LatentPanel:
         ax0.set(xlabel="latent 1 (posterior mean)", ylabel="latent 2")
         self.decoded = []
         for j in range(3):
-            ax = fig.add_axes((0.52 + 0.16 * j, 0.18, 0.15, 0.6))
+            ax = fig.add_axes((0.565 + 0.145 * j, 0.18, 0.135, 0.6))
             self.decoded.append(ax.imshow(np.zeros((32, 32)), cmap="gray"))
-            ax.set(xticks=[], yticks=[], title=f"latent 1 = {2 * (j - 1):+d} sd")
+            ax.set(xticks=[], yticks=[])
+            ax.set_title(f"latent 1 = {2 * (j - 1):+d} sd", fontsize=9)
             ax.grid(False)
         self.axes = [ax0]
         self.title = fig.suptitle("")

@@ -1095,7 +1095,7 @@ class AlignmentScorePanel:
         self.v_ref, _ = local_density_vectors(self.ref, self.VS, 8.0, 0.05)
         self.axis = np.array([0.3, 1.0, 0.2]) / np.linalg.norm([0.3, 1.0, 0.2])
         self.dot0 = float(np.sum(self.v_ref * self.v_ref))
-        self.fig = fig = plt.figure(figsize=(10.5, 3.8))
+        self.fig = fig = plt.figure(figsize=(8.6, 3.6))
         fig.subplots_adjust(left=0.02, right=0.97, bottom=0.15, top=0.85, wspace=0.25)
         self.ax_img = fig.add_subplot(1, 2, 1)
         self.img = self.ax_img.imshow(np.zeros((24, 24, 3)), interpolation="nearest")
