@@ -759,8 +759,8 @@ class SuperpositionPanel:
     """
 
     def __init__(self, loop_sd: float, outlier_fraction: float):
-        self.fig = fig = plt.figure(figsize=(11, 3.9))
-        fig.subplots_adjust(left=0.02, right=0.93, bottom=0.14, top=0.86, wspace=0.2)
+        self.fig = fig = plt.figure(figsize=(8.8, 3.9))
+        fig.subplots_adjust(left=0.01, right=0.91, bottom=0.14, top=0.86, wspace=0.22)
         self.ax = ax = fig.add_subplot(1, 2, 1)
         for spine in ax.spines.values():
             spine.set_visible(False)
@@ -845,7 +845,7 @@ class DenoisingPanel:
         from .denoising import toy_micrograph
 
         self.truth = toy_micrograph(size, 14, np.random.default_rng(28))  # exaggerated contrast
-        self.fig = fig = plt.figure(figsize=(11, 3.8))
+        self.fig = fig = plt.figure(figsize=(8.8, 3.5))
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.84, wspace=0.04)
         self.axes = [fig.add_subplot(1, 3, k + 1) for k in range(3)]
         self.images = []
