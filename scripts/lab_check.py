@@ -31,18 +31,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from browser_check import ARGS  # the Chromium flags for this closed network
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # console messages that are not about the book (JupyterLab's own chatter at start-up)
 BENIGN = (
     "Failed to load resource: the server responded with a status of 404",  # optional assets
