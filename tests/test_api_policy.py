@@ -1,24 +1,31 @@
-"""The API policy of book/conventions.md, checked on every public signature of the
-mathematics modules: no ``*_deg`` argument names, no ``seed`` arguments, no hidden
-default random generators, no flag that changes the return type.
+"""The API policy of book/conventions.md, checked on every public signature of
+``helpers`` (the mathematics modules and the presentation package): no ``*_deg``
+argument names, no ``seed`` arguments, no hidden default random generators (a panel may
+seed its generator from a declared class constant, ``default_rng(self.SEED)``), no flag
+that changes the return type; and the layering: no module outside
+``helpers.presentation`` imports matplotlib, ipywidgets or the presentation package.
 
 The few remaining violations belong to modules other work is rewriting; they are
 listed here by name with their owner, and the test fails both on a new violation and
 on a listed one that has been fixed (so the list cannot go stale)."""
 
+import ast
 import importlib
 import inspect
 import pkgutil
 import re
+import warnings
+from pathlib import Path
 
 import helpers
 
-PRESENTATION = {"plotting", "panels", "widgets"}  # not covered yet (see conventions.md)
 MODULES = sorted(
-    m.name
-    for m in pkgutil.iter_modules(helpers.__path__)
-    if not m.name.startswith("_") and m.name not in PRESENTATION
+    m.name.removeprefix("helpers.")
+    for m in pkgutil.walk_packages(helpers.__path__, "helpers.")
+    if not any(part.startswith("_") for part in m.name.split("."))
 )
+# a generator seeded from a declared constant of the panel class is not hidden
+DECLARED_SEED = re.compile(r"default_rng\((self|cls|[A-Z]\w*)\.[A-Z_]*SEED\)")
 
 KNOWN = {
     # atomic-model chapter (cryofold): degrees in the name
@@ -35,7 +42,10 @@ def _public_callables(mod):
         if inspect.isfunction(obj):
             yield name, obj
         elif inspect.isclass(obj) and obj.__module__ == mod.__name__:
-            for mname, meth in inspect.getmembers(obj, inspect.isfunction):
+            with warnings.catch_warnings():  # ipywidgets' deprecated class attributes
+                warnings.simplefilter("ignore", DeprecationWarning)
+                members = inspect.getmembers(obj, inspect.isfunction)
+            for mname, meth in members:
                 if not mname.startswith("_") or mname == "__init__":
                     yield f"{name}.{mname}", meth
 
@@ -62,7 +72,7 @@ def violations():
             except OSError:
                 continue
             body = src.split('"""')[-1] if src.count('"""') >= 2 else src
-            if re.search(r"default_rng\(", body):
+            if re.search(r"default_rng\(", DECLARED_SEED.sub("", body)):
                 found.add(f"{where}: creates a hidden default generator")
     return found
 
@@ -108,3 +118,49 @@ def test_the_checker_catches_each_kind_of_violation():
         MODULES.remove("fake")
         del sys.modules["helpers.fake"]
     assert {"fake.a", "fake.b", "fake.c", "fake.d"} <= found
+
+
+PRESENTATION_ONLY = ("matplotlib", "ipywidgets", "helpers.presentation", "IPython")
+
+
+def _imports(path: Path, top: Path) -> set[str]:
+    """Absolute names of every module ``path`` imports (relative imports resolved)."""
+    package = list(path.relative_to(top).parts[:-1])  # the package holding the file
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            mod = ".".join(base + ([node.module] if node.module else []))
+            found.add(mod)
+            found.update(f"{mod}.{a.name}" for a in node.names)
+    return found
+
+
+def layering_violations(root: Path) -> list[str]:
+    bad = []
+    for path in sorted(root.rglob("*.py")):
+        if "presentation" in path.relative_to(root).parts:
+            continue
+        for name in _imports(path, root.parent):
+            if name.startswith(PRESENTATION_ONLY):
+                bad.append(f"{path.relative_to(root.parent)} imports {name}")
+    return bad
+
+
+def test_mathematics_modules_never_import_presentation():
+    bad = layering_violations(Path(helpers.__file__).parent)
+    assert not bad, "\n".join(bad)
+
+
+def test_the_layering_check_can_fail(tmp_path):
+    pkg = tmp_path / "helpers"
+    (pkg / "presentation").mkdir(parents=True)
+    (pkg / "presentation" / "ok.py").write_text("import matplotlib.pyplot as plt\n")
+    (pkg / "maths.py").write_text("from .presentation import style\nimport numpy\n")
+    (pkg / "other.py").write_text("from matplotlib import ticker\n")
+    bad = layering_violations(pkg)
+    assert any("maths.py imports helpers.presentation" in b for b in bad)
+    assert any("other.py imports matplotlib" in b for b in bad)
+    assert not any("ok.py" in b for b in bad)

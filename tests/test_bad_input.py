@@ -4,6 +4,7 @@ non-integer where a count is meant, a wrong type, a wrong shape.
 
 Each case starts from a valid call (checked to work) and replaces one argument."""
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -18,9 +19,11 @@ from helpers import (
     latent,
     learning,
     posesearch,
+    presentation,
     rotations,
     sampling,
     superposition,
+    toydata,
     transforms,
     volumes,
 )
@@ -243,6 +246,56 @@ CASES = [
 ]
 
 
+# ---- toy data
+CASES += [
+    (
+        toydata.rotation_cloud,
+        dict(spread=0.2, outlier_fraction=0.1, rng=_gen()),
+        {"spread": NONNEG, "outlier_fraction": FRACTION[:-1] + [1.5], "n": POSINT, "rng": [0]},
+    ),
+    (
+        toydata.flexible_pair,
+        dict(loop_sd=2.0, outlier_fraction=0.1, rng=_gen()),
+        {"loop_sd": NONNEG, "outlier_fraction": [NAN, -0.1, 1.5], "n": [60, 1.5], "rng": [None]},
+    ),
+    (
+        toydata.sample_sphere,
+        dict(method="Fibonacci", spacing=0.3),
+        {"spacing": POS + [2.0], "method": ["spiral", None]},
+    ),
+    (
+        toydata.noisy_atom_views,
+        dict(coords=PTS, n_views=2, n=8, pixel_size=2.0, sigma=2.0, snr=1.0, rng=_gen()),
+        {"n_views": POSINT, "snr": POS, "rng": [1]},
+    ),
+    (
+        toydata.hyper_line_data,
+        dict(n_lines=4, noise=0.5, rng=_gen()),
+        {"n_lines": POSINT, "noise": NONNEG, "rng": ["rng"]},
+    ),
+    (
+        toydata.ctf_training_set,
+        dict(coords=PTS, n_images=2, rng=_gen()),
+        {"n_images": POSINT, "snr": POS, "defocus_range": [(2.0, 1.0), (0.0, 1.0), [NAN, 1]]},
+    ),
+]
+
+
+# ---- live panels: every declared control, at its defaults otherwise
+def _panel_bad_values(control):
+    if control.kind == "choice":
+        return ["nope", None, 1.0]
+    lo, hi = control.to_api(control.low), control.to_api(control.high)
+    out = FINITE + [lo - (hi - lo), hi + (hi - lo)]
+    return out + ([1.5 if lo < 1.5 < hi else lo + 0.5] if control.kind == "int" else [])
+
+
+for _name in presentation.panels.__all__:
+    _cls = getattr(presentation, _name)
+    if isinstance(_cls, type):
+        CASES.append((_cls, {}, {c.name: _panel_bad_values(c) for c in _cls.controls}))
+
+
 def _ids():
     out = []
     for fn, _, bad in CASES:
@@ -261,7 +314,10 @@ def _params():
 
 @pytest.mark.parametrize("fn, good", [(fn, good) for fn, good, _ in CASES])
 def test_the_valid_call_works(fn, good):
+    if "rng" in good:
+        good = dict(good, rng=_gen())
     fn(**good)
+    plt.close("all")  # the panels draw a figure
 
 
 @pytest.mark.parametrize("fn, good, arg, value", list(_params()), ids=_ids())

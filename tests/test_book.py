@@ -144,7 +144,7 @@ def test_chapter_template(path):
         assert heading in text, f"missing section {heading}"
     assert "{cite" in text, "a chapter cites its papers"
     if slug(path).startswith("meetings/"):
-        assert "## Live panel" in text and any("_panel(" in c for c in code), (
+        assert "## Live panel" in text and any("live(" in c for c in code), (
             "meeting chapters have a live panel"
         )
 

@@ -11,8 +11,10 @@ import helpers
 
 matplotlib.use("Agg")
 
-MODULES = sorted(
-    m.name for m in pkgutil.iter_modules(helpers.__path__) if not m.name.startswith("_")
+MODULES = sorted(  # subpackages too (helpers.presentation and its panels)
+    m.name.removeprefix("helpers.")
+    for m in pkgutil.walk_packages(helpers.__path__, "helpers.")
+    if not any(part.startswith("_") for part in m.name.split("."))
 )
 
 
