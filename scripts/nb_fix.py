@@ -23,6 +23,12 @@ Rules (each is generated from one source of truth, so re-running changes nothing
    solution must be followed by a heading of level 1 to 4 (the next question's). Colab
    shows the heading as a label, and folds sections by headings too.
 
+6. **Exercise fences.** An ``{exercise}`` directive is written with a colon fence
+   (``:::{exercise} Title`` ... ``:::``), not backticks: Colab and a JupyterLab without
+   jupyterlab-myst, which do not know MyST, then render the question's text and math as
+   Markdown (a backtick fence would show it as a raw code block); the website and
+   jupyterlab-myst read both forms alike. ``--fix`` rewrites backtick exercise fences.
+
 A macro defined inside a chapter (``\\newcommand``, ``\\def``) fails the check: it would
 reach no other cell in JupyterLab. Add it to ``_config.yml`` instead.
 
@@ -260,13 +266,44 @@ def clean_for_save(nb: dict) -> None:
     fold_solutions(nb)
 
 
+EXERCISE_OPEN = re.compile(r"^(`{3,})\{exercise\}(.*)$")
+
+
+def colon_fence_exercises(text: str) -> str:
+    """Rule 6: rewrite backtick ``{exercise}`` fences of one markdown cell as colon fences.
+
+    The closing fence is the first later line of only backticks, at least as many as the
+    opening (CommonMark's rule, so a nested code block must use fewer backticks); a fence
+    left open runs to the end of the cell, as in CommonMark, and gets its closing line.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = EXERCISE_OPEN.match(lines[i])
+        if not m:
+            out.append(lines[i])
+            i += 1
+            continue
+        n = len(m.group(1))
+        close = next(
+            (j for j in range(i + 1, len(lines)) if re.fullmatch(r"`{%d,}\s*" % n, lines[j])),
+            len(lines),
+        )
+        out.append(":::{exercise}" + m.group(2))
+        out.extend(lines[i + 1 : close])
+        out.append(":::")
+        i = close + 1
+    return "\n".join(out)
+
+
 def fix_cells(nb: dict) -> None:
-    """Apply rules 1, 2, 4 and 5 (in place)."""
+    """Apply rules 1, 2, 4, 5 and 6 (in place)."""
     macros = book_macros()
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             text = source(cell)
-            new = expand_markdown(text, macros)
+            new = colon_fence_exercises(expand_markdown(text, macros))
             if new != text:
                 set_source(cell, new)
         elif cell["cell_type"] == "code" and INSTALL_MARK in source(cell):

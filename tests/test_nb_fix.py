@@ -176,3 +176,26 @@ def test_every_chapter_solution_is_folded_for_jupyterlab():
         assert len(folds) == starts, path.name
         assert all(c["metadata"].get("jp-MarkdownHeadingCollapsed") for c in folds)
         assert nb_fix.fold_problems(nb) == [], path.name
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        (
+            "```{exercise} T\n:label: a-q1\n\nWhy $x$?\n```",
+            ":::{exercise} T\n:label: a-q1\n\nWhy $x$?\n:::",
+        ),
+        # a nested code block with fewer backticks stays inside
+        (
+            "````{exercise} T\n:label: a-q1\n\n```python\nx = 1\n```\n````\n\nafter",
+            ":::{exercise} T\n:label: a-q1\n\n```python\nx = 1\n```\n:::\n\nafter",
+        ),
+        # left open: runs to the end of the cell (CommonMark), and gets closed
+        ("```{exercise} T\n:label: a-q1\n\nWhy?", ":::{exercise} T\n:label: a-q1\n\nWhy?\n:::"),
+        # other directives and colon fences are left alone
+        ("```{solution-start} a-q1\n```", "```{solution-start} a-q1\n```"),
+    ],
+)
+def test_colon_fence_exercises(text, want):
+    assert nb_fix.colon_fence_exercises(text) == want
+    assert nb_fix.colon_fence_exercises(want) == want
