@@ -47,7 +47,7 @@ def main() -> None:
             f"{'geodesic_l1_median (Weiszfeld)':44s} {n:9,d} {ms:9.1f}  {res.iterations} iterations"
         )
     for delta in (5.0, 2.0, 1.0):
-        ms, grid = timed(lambda: sampling.even_angles(delta, theta2=180.0))
+        ms, grid = timed(lambda: sampling.even_angles(delta, theta2=180.0, degrees=True))
         print(f"{'even_angles, full sphere, delta = ' + str(delta):44s} {len(grid):9,d} {ms:9.1f}")
     for nside in (16, 64, 256):
         ms, d = timed(lambda: sampling.healpix_directions(nside))

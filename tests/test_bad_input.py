@@ -126,13 +126,14 @@ CASES = [
     (sampling.fibonacci_sphere, dict(n=3), {"n": NONNEGINT}),
     (
         sampling.even_angles,
-        dict(delta=15.0),
+        dict(delta=0.3),
         {
             "delta": POS,
-            "theta1": FINITE + [-1.0],
-            "theta2": FINITE + [181.0],
+            "theta1": FINITE + [-1.0, 3.2],
+            "theta2": FINITE[:5] + [3.2],  # None is the default (a hemisphere)
             "phi1": FINITE,
-            "phi2": FINITE,
+            "phi2": FINITE[:5] + [-1.0],
+            "degrees": ["yes", None, 1.0],
             "symmetry": [3, None, "d2", "c0"],
             "method": ["Q", 1],
             "psi": ["plus", 0],
