@@ -239,7 +239,22 @@ CASES = [
     (
         latent.hinge_images,
         dict(z=[0.1, 0.2]),
-        {"n": POSINT, "pixel_size": POS, "sigma": POS},
+        {
+            "n": POSINT,
+            "pixel_size": POS,
+            "sigma": POS,
+            "in_plane": [NAN, "a", [0.1, 0.2, 0.3]],
+            "degrees": ["yes", None, 1.0],
+        },
+    ),
+    (
+        latent.rotate_in_plane,
+        dict(images=np.zeros((2, 8, 8)), angles=[0.1, 0.2]),
+        {
+            "images": [IMG8, "a"],
+            "angles": [[NAN, 0.1], "a", [0.1]],
+            "degrees": ["yes", None],
+        },
     ),
 ]
 
