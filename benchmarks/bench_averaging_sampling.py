@@ -33,7 +33,7 @@ def main() -> None:
             ("uniform_rotations", lambda: sampling.uniform_rotations(n, rng), ""),
             ("angular_distance (pairs)", lambda: metrics.angular_distance(Rs, Rs[::-1]), ""),
             ("chordal_l2_mean", lambda: averaging.chordal_l2_mean(Rs), ""),
-            ("quaternion_l2_mean", lambda: averaging.quaternion_l2_mean(q), ""),
+            ("quat_l2_mean", lambda: averaging.quat_l2_mean(q), ""),
         ]
         for name, f, note in rows:
             ms, _ = timed(f)

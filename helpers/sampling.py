@@ -18,9 +18,9 @@ from ._checks import as_float_array, check_bool, check_int, check_positive, chec
 from .rotations import canonical_quat, quat_to_matrix
 
 __all__ = [
-    "uniform_quaternions",
+    "uniform_quats",
     "uniform_rotations",
-    "uniform_quaternions_shoemake",
+    "uniform_quats_shoemake",
     "direction_from_angles",
     "even_angles",
     "fibonacci_sphere",
@@ -46,7 +46,7 @@ def _check_rng(rng: np.random.Generator) -> np.random.Generator:
     return rng
 
 
-def uniform_quaternions(n: int, rng: np.random.Generator) -> Array:
+def uniform_quats(n: int, rng: np.random.Generator) -> Array:
     """``n`` unit quaternions (``w >= 0``) of Haar-uniform random rotations.
 
     A standard normal 4-vector is isotropic, so its direction is uniform on the
@@ -54,7 +54,7 @@ def uniform_quaternions(n: int, rng: np.random.Generator) -> Array:
 
     Examples
     --------
-    >>> uniform_quaternions(2, np.random.default_rng(0)).shape
+    >>> uniform_quats(2, np.random.default_rng(0)).shape
     (2, 4)
     """
     n, rng = _check_n(n), _check_rng(rng)
@@ -72,10 +72,10 @@ def uniform_rotations(n: int, rng: np.random.Generator) -> Array:
     >>> np.allclose(R @ R.transpose(0, 2, 1), np.eye(3))
     True
     """
-    return quat_to_matrix(uniform_quaternions(n, rng))
+    return quat_to_matrix(uniform_quats(n, rng))
 
 
-def uniform_quaternions_shoemake(u: ArrayLike) -> Array:
+def uniform_quats_shoemake(u: ArrayLike) -> Array:
     """Shoemake's map from three uniforms in [0, 1] to a uniform unit quaternion.
 
     With ``theta1 = 2 pi u2``, ``theta2 = 2 pi u3``, ``r1 = sqrt(1 - u1)``,
@@ -92,7 +92,7 @@ def uniform_quaternions_shoemake(u: ArrayLike) -> Array:
 
     Examples
     --------
-    >>> np.round(uniform_quaternions_shoemake([1.0, 0.0, 0.0]), 12)
+    >>> np.round(uniform_quats_shoemake([1.0, 0.0, 0.0]), 12)
     array([1., 0., 0., 0.])
     """
     u = as_float_array(u, "u", (3,))
@@ -457,7 +457,7 @@ def covering_radius_so3(
 
     q = matrix_to_quat(check_rotation_matrix(Rs, "Rs"))
     q = np.concatenate([q, -q])
-    probes = uniform_quaternions(check_int(n_probe, "n_probe", low=1), _check_rng(rng))
+    probes = uniform_quats(check_int(n_probe, "n_probe", low=1), _check_rng(rng))
     chord, _ = cKDTree(q).query(probes)
     # chord = |q - p| = 2 sin(theta / 4)
     angle = 4 * np.arcsin(np.clip(chord.max() / 2, 0, 1))

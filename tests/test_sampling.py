@@ -19,7 +19,7 @@ def test_uniform_rotations_angle_density_ks():
 
 def test_shoemake_angle_density_ks_and_axis_uniform():
     u = np.random.default_rng(2).uniform(size=(20000, 3))
-    R = quat_to_matrix(sampling.uniform_quaternions_shoemake(u))
+    R = quat_to_matrix(sampling.uniform_quats_shoemake(u))
     _, angle = matrix_to_axis_angle(R)
     assert stats.kstest(angle, angle_cdf).pvalue > 0.01
     # R e_z is uniform on the sphere, so its z-component is uniform on [-1, 1]
@@ -35,7 +35,7 @@ def test_ks_detects_a_non_uniform_sampler():
 
 def test_shoemake_unit_norm_and_reproducible():
     u = np.random.default_rng(4).uniform(size=(100, 3))
-    q = sampling.uniform_quaternions_shoemake(u)
+    q = sampling.uniform_quats_shoemake(u)
     np.testing.assert_allclose(np.linalg.norm(q, axis=-1), 1.0)
     # the rotations are built from the caller's generator only: normalised Gaussian
     # 4-vectors (Shoemake's alternative), as a direct construction from the same draws
@@ -51,7 +51,7 @@ def test_shoemake_unit_norm_and_reproducible():
     [
         (lambda: sampling.uniform_rotations(-1, np.random.default_rng(0)), "non-negative integer"),
         (lambda: sampling.uniform_rotations(3, 0), "Generator"),
-        (lambda: sampling.uniform_quaternions_shoemake([0.5, 1.5, 0.2]), r"\[0, 1\]"),
+        (lambda: sampling.uniform_quats_shoemake([0.5, 1.5, 0.2]), r"\[0, 1\]"),
     ],
 )
 def test_bad_input(call, message):
