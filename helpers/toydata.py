@@ -234,12 +234,12 @@ def sample_sphere(
         raise ValueError(f"spacing must be at most 90 degrees, got {spacing_deg} degrees")
     if method == "random":
         rng = _check_rng(rng)
-    ea = even_angles(spacing_deg, theta2=180.0)
+    ea = even_angles(spacing_deg, theta2=180.0, degrees=True)
     n = len(ea)
     if method == "even angles (P)":
         return direction_from_angles(ea[:, 1], ea[:, 0])
     if method == "spiral (S)":
-        sp = even_angles(spacing_deg, theta2=180.0, method="S")
+        sp = even_angles(spacing_deg, theta2=180.0, method="S", degrees=True)
         return direction_from_angles(sp[:, 1], sp[:, 0])
     if method == "Fibonacci":
         return fibonacci_sphere(n)

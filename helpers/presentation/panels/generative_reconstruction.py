@@ -79,7 +79,7 @@ class LatentPanel(Panel):
             Radians.
         """
         in_plane_deg = float(np.rad2deg(in_plane))
-        clean = latent.hinge_images(self.z, self.u * in_plane_deg)
+        clean = latent.hinge_images(self.z, self.u * in_plane)
         Y = clean + np.sqrt(self.signal_var / snr) * self.noise
         model = latent.fit_ppca(Y, 2)
         mu, _ = model.encode(Y)

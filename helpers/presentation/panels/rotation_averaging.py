@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ...averaging import chordal_l2_mean, geodesic_l1_median, geodesic_l2_mean, quaternion_l2_mean
+from ...averaging import chordal_l2_mean, geodesic_l1_median, geodesic_l2_mean, quat_l2_mean
 from ...metrics import angular_distance
 from ...rotations import log_so3, matrix_to_quat, quat_to_matrix
 from ...toydata import rotation_cloud
@@ -26,7 +26,7 @@ def _four_means(Rs: np.ndarray) -> dict[str, np.ndarray]:
     """The chordal, quaternion and geodesic L2 means and the geodesic L1 median."""
     return {
         "chordal L2": chordal_l2_mean(Rs),
-        "quaternion L2": quat_to_matrix(quaternion_l2_mean(matrix_to_quat(Rs))),
+        "quaternion L2": quat_to_matrix(quat_l2_mean(matrix_to_quat(Rs))),
         "geodesic L2": geodesic_l2_mean(Rs, max_iter=500),
         "geodesic L1": geodesic_l1_median(Rs, max_iter=2000),
     }
