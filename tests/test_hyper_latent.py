@@ -294,3 +294,18 @@ def test_new_latent_inputs_are_checked():
         latent.fit_mlp(np.zeros((5, 2)), np.zeros(4), 4, rng)
     with pytest.raises(ValueError, match="k must be"):
         latent.fit_autoencoder(np.zeros((5, 2)), 2, 4, rng)
+
+
+def test_ppca_gram_route_fits_the_same_model():
+    """The Gram-matrix route (n < D) gives the SVD route's model up to column signs."""
+    rng = np.random.default_rng(3)
+    W = rng.normal(size=(400, 2)) * [3.0, 1.5]
+    Y = rng.normal(size=(60, 2)) @ W.T + 0.5 * rng.normal(size=(60, 400)) + 2.0
+    a, b = latent.fit_ppca(Y, 2), latent.fit_ppca(Y, 2, method="gram")
+    assert b.sigma2 == pytest.approx(a.sigma2, rel=1e-10)
+    signs = np.sign(np.sum(a.W * b.W, axis=0))
+    assert set(signs) <= {-1.0, 1.0}
+    np.testing.assert_allclose(b.W * signs, a.W, atol=1e-8 * np.abs(a.W).max())
+    np.testing.assert_allclose(b.mu, a.mu)
+    with pytest.raises(ValueError, match="method"):
+        latent.fit_ppca(Y, 2, method="eig")

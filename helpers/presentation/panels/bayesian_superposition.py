@@ -76,7 +76,9 @@ class SuperpositionPanel(Panel):
             framealpha=0.9,
             edgecolor="none",
         )
+        axd.set_axisbelow(True)  # grid under the curves, as a live panel draws it
         self.title = fig.suptitle("")
+        self.dynamic = [ax, axd, axw, self.title]
 
     def redraw(self, loop_sd: float, outlier_fraction: float) -> None:
         """Refit both superpositions for a new loop disorder (Å) and outlier fraction.

@@ -120,6 +120,7 @@ class PoseScorePanel(Panel):
         )
         self.ax_dir = ax
         self.title = fig.suptitle("")
+        self.dynamic = [self.ax_img, ax, self.title]
 
     def redraw(self, L: float, snr: float) -> None:
         """Re-score the grid at band limit ``L`` (Fourier pixels) for an image at ``snr``.

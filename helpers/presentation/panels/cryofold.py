@@ -124,7 +124,10 @@ class CryofoldPanel(Panel):
         ax2.axhline(1.0, color="C2", ls=":", lw=1)
         ax2.set(xlabel="gradient step", ylabel="RMSD to truth (Å)", yscale="log", ylim=(0.1, 30))
         plain_log_ticks(ax2.yaxis)
+        for ax in (ax0, ax2):
+            ax.set_axisbelow(True)  # grid under the curves, as a live panel draws it
         self.title = fig.suptitle("")
+        self.dynamic = [ax0, ax1, ax2, self.title]
 
     def redraw(self, offset: float, step: int) -> None:
         """Show the fit that started ``offset`` (radians) from the truth, after ``step`` steps.

@@ -54,6 +54,7 @@ class DenoisingPanel(Panel):
             ax.grid(False)
         self.axes[2].set_title("truth (dose-normalised intensity)", fontsize=10)
         self.title = fig.suptitle("")
+        self.dynamic = [*self.axes[:2], self.title]
 
     def redraw(self, dose: float, strength: float) -> None:
         """Simulate counts at ``dose`` electrons per pixel and denoise with ``strength``.

@@ -17,10 +17,11 @@ class LatentPanel(Panel):
     Left: each image's posterior-mean latent (the linear amortised encoder), coloured by
     its true conformation z. Right: images decoded along the first latent axis at -2, 0
     and +2 standard deviations. With ``in_plane > 0`` the particles are also turned
-    in-plane by up to that angle, and the first axis no longer follows z. The
+    in-plane by up to that angle, and the first axis no longer follows z. Both latents
+    are oriented to correlate positively with z (their signs are arbitrary). The
     conformations, in-plane fractions and unit noise images are drawn once at
     construction from ``default_rng(SEED)`` (a few ms); an update simulates the images
-    and fits the model.
+    (the clean ones only when the in-plane range changes) and fits the model.
 
     Parameters
     ----------
@@ -50,6 +51,7 @@ class LatentPanel(Panel):
         self.u = rng.uniform(-1, 1, n)  # fraction of the in-plane range
         self.noise = rng.normal(size=(n, 32, 32))
         self.signal_var = float(latent.hinge_images(self.z).var())
+        self.clean, self.clean_for = None, None
         self.fig = fig = plt.figure(figsize=(8.6, 3.5))
         fig.subplots_adjust(left=0.08, right=0.99, bottom=0.15, top=0.84, wspace=0.15)
         ax0 = fig.add_axes((0.08, 0.15, 0.36, 0.69))
@@ -66,7 +68,11 @@ class LatentPanel(Panel):
             ax.set_title(f"latent 1 = {2 * (j - 1):+d} sd", fontsize=9)
             ax.grid(False)
         self.axes = [ax0]
+        ax0.set_axisbelow(True)  # grid under the points, as a live panel draws it
         self.title = fig.suptitle("")
+        # the scatter's limits follow the fit: its ticks are redrawn on every update
+        self.dynamic = [ax0.xaxis, ax0.yaxis, ax0, *(im.axes for im in self.decoded)]
+        self.dynamic.append(self.title)
 
     def redraw(self, snr: float, in_plane: float) -> None:
         """Simulate the data set at ``snr`` with in-plane turns up to ``in_plane`` radians.
@@ -79,10 +85,17 @@ class LatentPanel(Panel):
             Radians.
         """
         in_plane_deg = float(np.rad2deg(in_plane))
-        clean = latent.hinge_images(self.z, self.u * in_plane)
-        Y = clean + np.sqrt(self.signal_var / snr) * self.noise
-        model = latent.fit_ppca(Y, 2)
+        if self.clean_for != in_plane:  # the SNR slider reuses the clean images
+            self.clean = latent.hinge_images(self.z, self.u * in_plane)
+            self.clean_for = in_plane
+        Y = self.clean + np.sqrt(self.signal_var / snr) * self.noise
+        model = latent.fit_ppca(Y, 2, method="gram")  # 300 images < 1024 pixels
         mu, _ = model.encode(Y)
+        # a latent's sign is arbitrary: orient both to correlate positively with z, so
+        # that the picture does not mirror from one slider position to the next
+        signs = np.where(mu.T @ (self.z - self.z.mean()) < 0, -1.0, 1.0)
+        model = latent.PPCA(model.mu, model.W * signs, model.sigma2)
+        mu = mu * signs
         sd = mu[:, 0].std()
         self.scatter.set_offsets(mu)
         ax = self.axes[0]

@@ -85,7 +85,9 @@ class HyperMoleculePanel(Panel):
         ax2.plot(self.degrees, self.errors, "-o", color="0.4", ms=4)
         (self.marker,) = ax2.plot([], [], "o", color="C3", ms=10, mfc="none", mew=2)
         ax2.set(xlabel="Legendre terms in t", ylabel="relative error over all t", ylim=(0, None))
+        ax2.set_axisbelow(True)  # grid under the curve, as a live panel draws it
         self.title = fig.suptitle("")
+        self.dynamic = [ax0, ax1, ax2, self.title]
 
     def redraw(self, t: float, degree: int) -> None:
         """Show conformation ``t`` and the fit with ``degree`` Legendre terms.

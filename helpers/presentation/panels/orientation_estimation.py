@@ -96,6 +96,7 @@ class OrientationPanel(Panel):
             ax.set(xticks=[], yticks=[], title=title)
             ax.grid(False)
         self.title = fig.suptitle("")
+        self.dynamic = [*self.axes, self.title]
 
     def redraw(self, azimuth: float, elevation: float, snr: float) -> None:
         """Show the direction (radians) at signal-to-noise ratio ``snr``.

@@ -23,12 +23,17 @@ MEAN_STYLES = {
 
 
 def _four_means(Rs: np.ndarray) -> dict[str, np.ndarray]:
-    """The chordal, quaternion and geodesic L2 means and the geodesic L1 median."""
+    """The chordal, quaternion and geodesic L2 means and the geodesic L1 median.
+
+    The iterations stop at steps of 1e-8 rad (L2) and 1e-7 rad (L1): the panel prints
+    degrees to 0.01° (1.7e-4 rad), and the means move by under 1e-5° from the default
+    tolerances' answers while the median takes a third fewer iterations.
+    """
     return {
         "chordal L2": chordal_l2_mean(Rs),
         "quaternion L2": quat_to_matrix(quat_l2_mean(matrix_to_quat(Rs))),
-        "geodesic L2": geodesic_l2_mean(Rs, max_iter=500),
-        "geodesic L1": geodesic_l1_median(Rs, max_iter=2000),
+        "geodesic L2": geodesic_l2_mean(Rs, tol=1e-8, max_iter=500),
+        "geodesic L1": geodesic_l1_median(Rs, tol=1e-7, max_iter=2000),
     }
 
 
@@ -92,10 +97,11 @@ class AveragingPanel(Panel):
             ax.plot([0], [0], "+", color="k", ms=16, mew=2, label="true centre")
             ax.set_aspect("equal")
             ax.grid(False)
+            ax.set_axisbelow(True)
             ax.tick_params(labelsize=8)
         self.axes[0].set_title("rotation vectors log(Cᵀ Rᵢ), x–y", fontsize=10)
         self.axes[1].set_title("the same, x–z", fontsize=10)
-        self.axes[0].legend(
+        legend = self.axes[0].legend(
             loc="upper center", bbox_to_anchor=(1.1, -0.2), ncols=4, fontsize=8, frameon=False
         )
         self.ax_err = axe = fig.add_subplot(1, 3, 3)
@@ -107,7 +113,16 @@ class AveragingPanel(Panel):
         axe.set_xlim(0.01, 300)
         axe.set_xlabel("angle from the true centre (deg, log)")
         axe.invert_yaxis()
+        axe.set_axisbelow(True)  # grid under the bars, as a live panel draws it
         self.title = fig.suptitle("")
+        # the two projections' limits follow the spread: their ticks change with it
+        self.keyed = [axis for ax in self.axes for axis in (ax.xaxis, ax.yaxis)]
+        self.dynamic = [*self.axes, axe, self.title]
+        self.static = [legend, *(ax.title for ax in self.axes)]  # unchanged
+
+    def background_key(self) -> float:
+        """The spread: the projections' limits (and ticks) depend on it alone."""
+        return self.values["spread"]
 
     def redraw(self, spread: float, outlier_fraction: float) -> None:
         """Redraw for a new spread (radians) and outlier fraction.

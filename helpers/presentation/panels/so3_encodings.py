@@ -75,6 +75,11 @@ class So3Panel(Panel):
         axm.set_yticks(range(3), ["x", "y", "z"])
         axm.grid(False)
         axm.set_title("rotation matrix R")
+        for ax in (axq, axm):
+            ax.set_axisbelow(True)  # grid and ticks under the data, as a live panel draws
+        self.image.set_zorder(1)  # above the tick marks (zorder 0.5)
+        # a live panel redraws the three axes' contents over cached ticks and labels
+        self.dynamic = [self.ax_frame, axq, axm]
 
     def redraw(self, azimuth: float, elevation: float, angle: float) -> None:
         """Show the rotation by ``angle`` about the axis at (``azimuth``, ``elevation``).

@@ -52,6 +52,7 @@ class SamplingPanel(Panel):
         ax.axis("off")
         self.text = ax.text(0.02, 0.95, "", va="top", ha="left", fontsize=10, family="monospace")
         self.title = fig.suptitle("")
+        self.dynamic = [ax1, ax2, self.text, self.title]
 
     def redraw(self, method: str, spacing: float) -> None:
         """Show ``method`` at ``spacing`` (radians).

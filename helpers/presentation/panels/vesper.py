@@ -20,8 +20,8 @@ class AlignmentScorePanel(Panel):
     Right: DOT (local density vectors) and CC (densities) against the turn angle at the
     current shift, both relative to their values at the correct pose, with the current
     angle marked. The reference (toy protein, 24³ at 3 Å) and its density vectors are
-    computed at construction (a few ms); the curves are recomputed only when the shift
-    changes.
+    computed at construction (a few ms); the curves (25 angles) are computed once per
+    shift and process, and shared by every instance (the live panel and its twin).
 
     Parameters
     ----------
@@ -38,6 +38,8 @@ class AlignmentScorePanel(Panel):
     """
 
     VS = 3.0
+    ANGLES = np.linspace(-90, 90, 25)  # degrees, the curves' samples
+    CURVES: dict[float, np.ndarray] = {}  # shift -> (DOT, CC) at ANGLES, shared by instances
     controls = (
         Control("angle", "turn °", 20.0, -90.0, 90.0, 5.0, degrees=True),
         Control("shift", "shift Å", 0.0, -9.0, 9.0, 3.0),
@@ -71,7 +73,9 @@ class AlignmentScorePanel(Panel):
         )
         ax.legend(fontsize=8, loc="lower center")
         self.ax = ax
+        ax.set_axisbelow(True)  # grid under the curves, as a live panel draws it
         self.title = fig.suptitle("")
+        self.dynamic = [self.ax_img, ax, self.title]
         self.curve_shift = None
 
     def scores(self, angle: float, shift: float) -> tuple[float, float, np.ndarray]:
@@ -100,10 +104,12 @@ class AlignmentScorePanel(Panel):
             Å.
         """
         if self.curve_shift != shift:  # the curves depend only on the shift
-            angles = np.linspace(-90, 90, 25)
-            vals = np.array([self.scores(np.deg2rad(a), shift)[:2] for a in angles])
-            self.l_dot.set_data(angles, vals[:, 0])
-            self.l_cc.set_data(angles, vals[:, 1])
+            vals = self.CURVES.get(shift)
+            if vals is None:
+                vals = np.array([self.scores(np.deg2rad(a), shift)[:2] for a in self.ANGLES])
+                self.CURVES[shift] = vals
+            self.l_dot.set_data(self.ANGLES, vals[:, 0])
+            self.l_cc.set_data(self.ANGLES, vals[:, 1])
             self.curve_shift = shift
         d, c, moved = self.scores(angle, shift)
         angle_deg = np.rad2deg(angle)
