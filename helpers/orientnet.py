@@ -279,7 +279,7 @@ def train_orientation_net(
             u *= 0.9
             u += 0.1 * g
             v *= 0.999
-            v += 0.001 * g * g
+            v += 0.001 * (g * g)  # as 0.001 * g**2
             a -= lr * (u / c1) / (np.sqrt(v / c2) + 1e-8)
     return OrientationNet(params, float(w), losses)
 
