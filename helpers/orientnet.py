@@ -318,7 +318,7 @@ def qd_mlp_value_and_grad(
     W, b = params[-1]
     out = h @ W + b
     n1 = np.sqrt(np.sum(out * out, axis=1, keepdims=True) + 1e-12)
-    u = out / n1  # mlp_quaternions' output
+    u = out / n1  # mlp_quats' output
     n2 = np.sqrt(np.sum(u * u, axis=1, keepdims=True))
     v = u / n2  # qd_loss normalises again
     dots = np.einsum("mj,mgj->mg", v, Q)

@@ -174,7 +174,7 @@ def test_hand_written_qd_gradient_equals_autograd(symmetric):
     sym = np.array([[1.0, 0, 0, 0], [0.0, 0, 0, 1.0]]) if symmetric else None
 
     def f(p):
-        return orientnet.qd_loss(orientnet.mlp_quaternions(p, x), q, sym)
+        return orientnet.qd_loss(orientnet.mlp_quats(p, x), q, sym)
 
     value, g = orientnet.qd_mlp_value_and_grad(params, x, q, sym)
     assert abs(value - float(f(params))) < 1e-12
