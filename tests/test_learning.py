@@ -109,3 +109,21 @@ def test_particle_features_equal_fourier_cropping_each_image():
         f = f - f.mean(axis=1, keepdims=True)
         f /= f.std(axis=1, keepdims=True)
         np.testing.assert_allclose(ln.particle_features(imgs, crop), f, atol=1e-12)
+
+
+def test_ridge_without_penalty_and_few_samples_interpolates():
+    # alpha = 0 and fewer samples than features: Phi^T Phi is singular, so the Cholesky
+    # solve fails and the least-squares fallback must interpolate the samples
+    rng = np.random.default_rng(10)
+    x, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    model = ln.RandomFeatureRidge(50, 1.0, 0.0, rng).fit(x, y)
+    np.testing.assert_allclose(model.predict(x), y, atol=1e-9)
+
+
+def test_ridge_cholesky_solve_equals_the_normal_equations():
+    rng = np.random.default_rng(11)
+    x, y = rng.normal(size=(300, 4)), rng.normal(size=(300, 3))
+    model = ln.RandomFeatureRidge(120, 2.0, 0.3, rng).fit(x, y)
+    Phi = model.features(x)
+    direct = np.linalg.solve(Phi.T @ Phi + 0.3 * np.eye(120), Phi.T @ y)
+    np.testing.assert_allclose(model.coef, direct, rtol=1e-8, atol=1e-10)
