@@ -21,6 +21,7 @@ from helpers.presentation import (
 from helpers.rotations import axis_angle_to_matrix
 
 matplotlib.use("Agg")
+presentation.use_house_style()  # the chapters' style (a grid on most axes)
 
 PANELS = [getattr(presentation, name) for name in presentation.panels.__all__]
 PANELS = [p for p in PANELS if isinstance(p, type)]

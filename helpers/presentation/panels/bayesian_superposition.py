@@ -60,8 +60,10 @@ class SuperpositionPanel(Panel):
         (self.dev_t,) = axd.plot([], [], color="#d62728", lw=1.2, label="deviation, Student-t")
         axd.set(xlabel="atom", ylabel="deviation after fit (Å)", yscale="log", ylim=(0.03, 60))
         plain_log_ticks(axd.yaxis)
-        axd.axvspan(45, 59, color="0.9", zorder=0)
-        axd.text(52, 40, "loop", ha="center", fontsize=8)
+        loop = [
+            axd.axvspan(45, 59, color="0.9", zorder=0),
+            axd.text(52, 40, "loop", ha="center", fontsize=8),
+        ]
         self.ax_w = axw = axd.twinx()
         (self.weights,) = axw.plot([], [], ".", color="#2ca02c", ms=4, label="Student-t weight")
         axw.set(ylim=(0, 1.05), ylabel="relative weight")
@@ -79,6 +81,7 @@ class SuperpositionPanel(Panel):
         axd.set_axisbelow(True)  # grid under the curves, as a live panel draws it
         self.title = fig.suptitle("")
         self.dynamic = [ax, axd, axw, self.title]
+        self.static = loop  # under the grid, as in a full draw
 
     def redraw(self, loop_sd: float, outlier_fraction: float) -> None:
         """Refit both superpositions for a new loop disorder (Å) and outlier fraction.
