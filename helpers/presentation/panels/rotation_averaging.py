@@ -101,8 +101,15 @@ class AveragingPanel(Panel):
             ax.tick_params(labelsize=8)
         self.axes[0].set_title("rotation vectors log(Cᵀ Rᵢ), x–y", fontsize=10)
         self.axes[1].set_title("the same, x–z", fontsize=10)
-        legend = self.axes[0].legend(
-            loc="upper center", bbox_to_anchor=(1.1, -0.2), ncols=4, fontsize=8, frameon=False
+        # one legend for both projections, centred under the figure: inside its bounds
+        # (the live panel's picture is the figure's own box, not a tight crop)
+        fig.legend(
+            *self.axes[0].get_legend_handles_labels(),
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.01),
+            ncols=4,
+            fontsize=8,
+            frameon=False,
         )
         self.ax_err = axe = fig.add_subplot(1, 3, 3)
         names = list(MEAN_STYLES)
@@ -111,14 +118,14 @@ class AveragingPanel(Panel):
         axe.set_xscale("log")
         plain_log_ticks(axe.xaxis)
         axe.set_xlim(0.01, 300)
-        axe.set_xlabel("angle from the true centre (deg, log)")
+        axe.set_xlabel("angle from true centre (deg, log)")
         axe.invert_yaxis()
         axe.set_axisbelow(True)  # grid under the bars, as a live panel draws it
         self.title = fig.suptitle("")
         # the two projections' limits follow the spread: their ticks change with it
         self.keyed = [axis for ax in self.axes for axis in (ax.xaxis, ax.yaxis)]
         self.dynamic = [*self.axes, axe, self.title]
-        self.static = [legend, *(ax.title for ax in self.axes)]  # unchanged
+        self.static = [ax.title for ax in self.axes]  # unchanged
 
     def background_key(self) -> float:
         """The spread: the projections' limits (and ticks) depend on it alone."""
