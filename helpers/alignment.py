@@ -32,7 +32,7 @@ from scipy import ndimage, optimize
 
 from ._checks import as_float_array, check_int, check_positive, check_rotation_matrix, check_scalar
 from .sampling import hopf_grid
-from .volumes import _index_affine
+from .volumes import index_affine
 
 __all__ = [
     "resample_map",
@@ -214,7 +214,7 @@ def rotate_channels(channels: ArrayLike, R: ArrayLike, vector: bool = False) -> 
         raise ValueError("R must be a single rotation")
     if vector and c.shape[0] != 3:
         raise ValueError("a vector field must have 3 channels")
-    M, offset = _index_affine(R, c.shape[1:])
+    M, offset = index_affine(R, c.shape[1:])
     out = np.stack(
         [
             ndimage.affine_transform(ch, M, offset=offset, order=1, mode="constant", cval=0.0)

@@ -3,7 +3,9 @@
 Units follow RELION and CTFFIND: spatial frequency in 1/Å, defocus in Å with
 underfocus positive, voltage in kV (:func:`electron_wavelength` and :func:`ctf` alike),
 spherical aberration in mm. Maps are indexed ``[z, y, x]`` with the origin at
-the centre voxel ``n // 2``; images ``[y, x]`` likewise.
+the centre voxel ``n // 2``; images ``[y, x]`` likewise. The centred transforms,
+frequency grids, padding and gridding correction come from :mod:`helpers.fourier`
+(``frequency_grid`` is also available here, where the CTF is evaluated on it).
 """
 
 from __future__ import annotations
@@ -20,13 +22,23 @@ from ._checks import (
     check_rotation_matrix,
     check_scalar,
 )
-from .volumes import _index_affine
+from .fourier import (
+    centered_fft,
+    centered_ifft,
+    crop_centered,
+    frequency_components,
+    frequency_grid,
+    pad_centered,
+    padded_transform,
+    sinc2_apodization,
+)
+from .volumes import index_affine
 
 __all__ = [
     "electron_wavelength",
     "ctf_phase",
     "ctf",
-    "frequency_grid",
+    "frequency_grid",  # from helpers.fourier, where the centred grids live
     "project",
     "fourier_slice",
     "fourier_slices",
@@ -178,24 +190,6 @@ def ctf(
     return -np.sin(chi) * np.exp(-b_factor * k**2 / 4.0)
 
 
-def frequency_grid(n: int, pixel_size: float, ndim: int = 2) -> Array:
-    """Frequency magnitudes (1/Å) of a centred ``n``-point grid in ``ndim`` dimensions.
-
-    Index ``n // 2`` is zero frequency, as for ``fftshift``-ed transforms.
-
-    Examples
-    --------
-    >>> frequency_grid(4, 1.0)[2, 2]
-    np.float64(0.0)
-    """
-    n = check_int(n, "n", low=1)
-    pixel_size = check_positive(pixel_size, "pixel_size")
-    ndim = check_int(ndim, "ndim", low=1, high=3)
-    f = (np.arange(n) - n // 2) / (n * pixel_size)
-    grids = np.meshgrid(*([f] * ndim), indexing="ij")
-    return np.sqrt(sum(g * g for g in grids))
-
-
 def project(vol: ArrayLike, R: ArrayLike, order: int = 1) -> Array:
     """Real-space projection of the map after rotating it by ``R``: ``sum_z vol(R^T p)``.
 
@@ -214,13 +208,9 @@ def project(vol: ArrayLike, R: ArrayLike, order: int = 1) -> Array:
     R = check_rotation_matrix(R)
     if R.shape != (3, 3):
         raise ValueError("R must be a single rotation")
-    M, offset = _index_affine(R, v.shape)
+    M, offset = index_affine(R, v.shape)
     rotated = ndimage.affine_transform(v, M, offset=offset, order=order, mode="constant", cval=0.0)
     return rotated.sum(axis=0)
-
-
-def _centered_fft(x: Array) -> Array:
-    return np.fft.fftshift(np.fft.fftn(np.fft.ifftshift(x)))
 
 
 def fourier_slice(vol: ArrayLike, R: ArrayLike, pad: int = 2) -> Array:
@@ -317,8 +307,8 @@ def fsc(a: ArrayLike, b: ArrayLike, pixel_size: float = 1.0) -> tuple[Array, Arr
             f"a and b must be equal square images or cubic maps, got {A.shape} and {B.shape}"
         )
     n = A.shape[0]
-    FA, FB = _centered_fft(A), _centered_fft(B)
-    r = np.rint(frequency_grid(n, 1.0, A.ndim) * n).astype(int)
+    FA, FB = centered_fft(A), centered_fft(B)
+    r = np.rint(frequency_grid(n, ndim=A.ndim)).astype(int)
     nshell = n // 2 + 1
     mask = r < nshell
     num = np.bincount(r[mask], (FA * np.conj(FB)).real[mask], nshell)
@@ -394,10 +384,7 @@ def downsample(x: ArrayLike, new_size: int) -> Array:
     n = a.shape[0]
     if not isinstance(new_size, (int, np.integer)) or not 2 <= new_size <= n:
         raise ValueError(f"new_size must be an integer in [2, {n}]")
-    F = _centered_fft(a)
-    s = n // 2 - new_size // 2
-    crop = F[tuple(slice(s, s + new_size) for _ in range(a.ndim))]
-    out = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(crop))).real
+    out = centered_ifft(crop_centered(centered_fft(a), new_size)).real
     return out * (new_size / n) ** a.ndim
 
 
@@ -406,18 +393,8 @@ _CHUNK = 256  # rotations per batch in fourier_slices
 
 def _central_plane(N: int) -> Array:
     """Points ``(kx, ky, 0)`` of a centred ``N x N`` Fourier grid, shape ``(N * N, 3)``."""
-    k = np.arange(N) - N // 2
-    ky, kx = np.meshgrid(k, k, indexing="ij")
-    return np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3).astype(float)
-
-
-def _sinc2_apodization(N: int, axes: tuple[bool, bool, bool] = (True, True, True)) -> Array:
-    """The ``(N, N, N)`` real-space weight that trilinear interpolation in Fourier space
-    applies; ``axes`` (x, y, z) says along which axes interpolation happens (1 elsewhere)."""
-    a = np.sinc((np.arange(N) - N // 2) / N) ** 2
-    one = np.ones(N)
-    ax, ay, az = (a if use else one for use in axes)
-    return az[:, None, None] * ay[None, :, None] * ax[None, None, :]
+    ky, kx = frequency_components(N)
+    return np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3)
 
 
 def _interpolated_axes(R: Array, tol: float = 1e-9) -> tuple[bool, bool, bool]:
@@ -426,19 +403,6 @@ def _interpolated_axes(R: Array, tol: float = 1e-9) -> tuple[bool, bool, bool]:
     an integer for every integer ``kx, ky`` exactly when ``R[0, a]`` and ``R[1, a]`` are."""
     on_grid = np.all(np.abs(R[:2] - np.rint(R[:2])) < tol, axis=0)
     return tuple(bool(not g) for g in on_grid)
-
-
-def _padded_transform(
-    v: Array, pad: int, axes: tuple[bool, bool, bool] = (True, True, True)
-) -> tuple[Array, int, int]:
-    """Zero-pad a cubic map ``pad`` times, divide out the apodization of trilinear
-    interpolation along ``axes`` (x, y, z), and transform it."""
-    n = v.shape[0]
-    N = n * pad
-    big = np.zeros((N, N, N))
-    s = N // 2 - n // 2
-    big[s : s + n, s : s + n, s : s + n] = v
-    return _centered_fft(big / _sinc2_apodization(N, axes)), N, s
 
 
 def fourier_slices(
@@ -487,7 +451,7 @@ def fourier_slices(
     for i, R in enumerate(Rs):
         groups.setdefault(_interpolated_axes(R), []).append(i)
     for axes, members in groups.items():
-        F = _padded_transform(v, pad, axes if gridding_correction else (False,) * 3)[0]
+        F = padded_transform(v, pad, axes, gridding_correction).transform
         members = np.asarray(members)
         for start in range(0, len(members), _CHUNK):  # chunks keep temporaries small
             part = members[start : start + _CHUNK]
@@ -499,8 +463,8 @@ def fourier_slices(
             sl = sl.reshape(-1, N, N)
             if ctfs is not None:
                 sl = sl * ctfs[part]
-            img = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(sl, axes=(-2, -1))), axes=(-2, -1))
-            out[part] = img.real[:, s : s + n, s : s + n]
+            img = centered_ifft(sl, axes=(-2, -1)).real
+            out[part] = img[:, s : s + n, s : s + n]
     return out
 
 
@@ -538,10 +502,7 @@ def reconstruct_fourier(images: ArrayLike, Rs: ArrayLike, pad: int = 2) -> Array
         raise ValueError("images must have shape (m, n, n) and Rs (m, 3, 3)")
     m, n, _ = imgs.shape
     N = n * pad
-    s = N // 2 - n // 2
-    big = np.zeros((m, N, N))
-    big[:, s : s + n, s : s + n] = imgs
-    F2 = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(big, axes=(-2, -1))), axes=(-2, -1))
+    F2 = centered_fft(pad_centered(imgs, (m, N, N)), axes=(-2, -1))
     plane = _central_plane(N)
     pos = np.matmul(plane, Rs).reshape(-1, 3)[:, ::-1] + N // 2  # R^T k, as [z, y, x]
     base = np.floor(pos).astype(np.intp)
@@ -573,8 +534,8 @@ def reconstruct_fourier(images: ArrayLike, Rs: ArrayLike, pad: int = 2) -> Array
     acc = (acc_re + 1j * acc_im).reshape(M, M, M)[inner]
     wacc = wacc.reshape(M, M, M)[inner]
     F3 = acc / (wacc + 1.0)
-    vol = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F3))).real / _sinc2_apodization(N)
-    return vol[s : s + n, s : s + n, s : s + n]
+    vol = centered_ifft(F3).real / sinc2_apodization(N)
+    return crop_centered(vol, n)
 
 
 def simulate_particles(
@@ -640,5 +601,4 @@ def fourier_filter(images: ArrayLike, weights: ArrayLike) -> Array:
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
         raise ValueError(f"images must have shape (..., n, n), got {x.shape}")
     w = as_float_array(weights, "weights")
-    F = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(x, axes=(-2, -1))), axes=(-2, -1))
-    return np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(F * w, axes=(-2, -1))), axes=(-2, -1)).real
+    return centered_ifft(centered_fft(x, axes=(-2, -1)) * w, axes=(-2, -1)).real

@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float_array, check_int, check_rotation_matrix
 from .euler import euler_to_matrix, matrix_to_euler
+from .fourier import centered_fft, centered_ifft, crop_centered, frequency_components
 from .rotations import (
     exp_so3,
     log_so3,
@@ -173,10 +174,8 @@ def particle_features(images: ArrayLike, crop: int = 8) -> Array:
     n = imgs.shape[1]
     crop = check_int(crop, "crop", low=2, high=n)
     # Fourier crop of the whole stack at once (the same as imaging.downsample per image)
-    F = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(imgs, axes=(1, 2))), axes=(1, 2))
-    s = n // 2 - crop // 2
-    F = F[:, s : s + crop, s : s + crop]
-    small = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(F, axes=(1, 2))), axes=(1, 2)).real
+    F = crop_centered(centered_fft(imgs, axes=(1, 2)), (len(imgs), crop, crop))
+    small = centered_ifft(F, axes=(1, 2)).real
     f = small.reshape(len(imgs), -1)
     f = f - f.mean(axis=1, keepdims=True)
     return f / (f.std(axis=1, keepdims=True) + 1e-12)
@@ -245,12 +244,11 @@ def match_orientations(
     if not band_limit > 0:
         raise ValueError(f"band_limit must be positive, got {band_limit}")
     n = Y.shape[1]
-    k = np.arange(n) - n // 2
-    keep = (k[:, None] ** 2 + k[None, :] ** 2) <= band_limit**2
+    ky, kx = frequency_components(n)
+    keep = kx * kx + ky * ky <= band_limit**2
 
     def ft(x):
-        F = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(x, axes=(1, 2))), axes=(1, 2))
-        return F[:, keep]
+        return centered_fft(x, axes=(1, 2))[:, keep]
 
     FY, FP, c = ft(Y), ft(P), C[:, keep]
     cross = (np.conj(FY) * c) @ FP.T  # (m, g)

@@ -27,6 +27,7 @@ from autograd import grad
 from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float_array
+from .fourier import centered_fft, frequency_components
 from .volumes import grid_coordinates
 
 __all__ = [
@@ -284,10 +285,6 @@ def train_orientation_net(
 # ---- a differentiable FSC of a mini-batch reconstruction ------------------------------------
 
 
-def _centred_fft(x: Array, axes: tuple[int, ...]) -> NDArray[np.complex128]:
-    return np.fft.fftshift(np.fft.fftn(np.fft.ifftshift(x, axes=axes), axes=axes), axes=axes)
-
-
 def low_frequency_slices(images: ArrayLike, K: int) -> tuple[NDArray[np.complex128], Array]:
     """Fourier coefficients of images with ``|k| <= K`` (Fourier pixels) and their ``(kx, ky)``.
 
@@ -305,9 +302,8 @@ def low_frequency_slices(images: ArrayLike, K: int) -> tuple[NDArray[np.complex1
     n = imgs.shape[1]
     if int(K) != K or not 1 <= K < n // 2:
         raise ValueError(f"K must be an integer in [1, {n // 2 - 1}], got {K!r}")
-    F = _centred_fft(imgs, (1, 2))
-    f = np.arange(n) - n // 2
-    ky, kx = np.meshgrid(f, f, indexing="ij")
+    F = centered_fft(imgs, axes=(1, 2))
+    ky, kx = frequency_components(n)
     keep = kx**2 + ky**2 <= K * K
     return F[:, keep], np.stack([kx[keep], ky[keep]], axis=1).astype(float)
 
@@ -327,9 +323,8 @@ def low_frequency_map(vol: ArrayLike, K: int) -> tuple[NDArray[np.complex128], A
     n = v.shape[0]
     if int(K) != K or not 1 <= K < n // 2:
         raise ValueError(f"K must be an integer in [1, {n // 2 - 1}], got {K!r}")
-    F = _centred_fft(v, (0, 1, 2))
-    f = np.arange(n) - n // 2
-    kz, ky, kx = np.meshgrid(f, f, f, indexing="ij")
+    F = centered_fft(v)
+    kz, ky, kx = frequency_components(n, ndim=3)
     keep = kx**2 + ky**2 + kz**2 <= K * K
     return F[keep], np.stack([kx[keep], ky[keep], kz[keep]], axis=1).astype(float)
 

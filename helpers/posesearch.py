@@ -29,7 +29,18 @@ from scipy.spatial import cKDTree
 
 from ._checks import as_float_array, check_int, check_nonnegative, check_rotation_matrix
 from .euler import euler_to_matrix
-from .imaging import _padded_transform, _sinc2_apodization, ctf, frequency_grid
+from .fourier import (
+    centered_fft,
+    centered_ifft,
+    centered_indices,
+    crop_centered,
+    frequency_components,
+    frequency_grid,
+    pad_centered,
+    padded_transform,
+    sinc2_apodization,
+)
+from .imaging import ctf
 from .sampling import healpix_directions
 
 __all__ = [
@@ -62,13 +73,8 @@ def band_limit_mask(n: int, L: float) -> Array:
     """
     n = check_int(n, "n", low=1)
     L = check_nonnegative(L, "L")
-    k = np.arange(n) - n // 2
-    ky, kx = np.meshgrid(k, k, indexing="ij")
+    ky, kx = frequency_components(n)
     return kx * kx + ky * ky <= L * L
-
-
-def _fft2c(x: Array) -> Array:
-    return np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(x, axes=(-2, -1))), axes=(-2, -1))
 
 
 def score_poses(
@@ -101,15 +107,13 @@ def score_poses(
     L = check_nonnegative(L, "L")
     n = y.shape[0]
     mask = band_limit_mask(n, L)
-    Fy = _fft2c(y) * mask
-    Fp = _fft2c(P) * mask
+    Fy = centered_fft(y) * mask
+    Fp = centered_fft(P, axes=(-2, -1)) * mask
     energy = np.sum(np.abs(Fp) ** 2, axis=(1, 2)) / n**2
     if not shifts:
         cross = np.sum((Fy[None] * np.conj(Fp)).real, axis=(1, 2)) / n**2
         return 2 * cross - energy, np.zeros((len(P), 2))
-    cc = np.fft.fftshift(
-        np.fft.ifft2(np.fft.ifftshift(Fy[None] * np.conj(Fp), axes=(-2, -1))), axes=(-2, -1)
-    ).real
+    cc = centered_ifft(Fy[None] * np.conj(Fp), axes=(-2, -1)).real
     flat = cc.reshape(len(P), -1)
     best = np.argmax(flat, axis=1)
     cross = flat[np.arange(len(P)), best]
@@ -297,14 +301,13 @@ def shift_images(images: ArrayLike, shifts_pixels: ArrayLike) -> Array:
     if t.shape != (len(x), 2):
         raise ValueError(f"shifts_pixels must have shape ({len(x)}, 2), got {t.shape}")
     n = x.shape[1]
-    k = np.arange(n) - n // 2
+    k = centered_indices(n)
     px = np.exp(-2j * np.pi * k[None] * t[:, :1] / n)  # (m, n), along x
     py = np.exp(-2j * np.pi * k[None] * t[:, 1:] / n)
     if n % 2 == 0:  # the Nyquist frequency has no sign: its real part keeps images real
         px[:, 0], py[:, 0] = px[:, 0].real, py[:, 0].real
     ph = py[:, :, None] * px[:, None, :]
-    F = _fft2c(x) * ph
-    return np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(F, axes=(-2, -1))), axes=(-2, -1)).real
+    return centered_ifft(centered_fft(x, axes=(-2, -1)) * ph, axes=(-2, -1)).real
 
 
 def _ctf_grid(
@@ -436,9 +439,9 @@ def search_poses(
     C = _ctf_grid(n, pixel_size, d, voltage, cs, amplitude_contrast)
     base_shifts = shift_grid(shift_extent_pixels, shift_n_per_axis)
     pad = 2
-    F, N, _ = _padded_transform(v, pad)
+    F, N, _ = padded_transform(v, pad)
     F = np.pad(F, 1)  # a border of zeros for the trilinear gathers
-    FY = _fft2c(Y)
+    FY = centered_fft(Y, axes=(-2, -1))
 
     def band(L):
         kp, w = _band_points(n, L)
@@ -585,15 +588,11 @@ def reconstruct(
     d = _check_defocus(defocus, m)
     pad = 2
     N = pad * n
-    s = N // 2 - n // 2
     V0 = None if prior is None else as_float_array(prior, "prior")
     if V0 is not None and V0.shape != (n, n, n):
         raise ValueError(f"prior must have shape ({n}, {n}, {n}), got {V0.shape}")
-    big = np.zeros((m, N, N))
-    big[:, s : s + n, s : s + n] = Y
-    F2 = _fft2c(big)
-    k = np.arange(N) - N // 2
-    ky, kx = np.meshgrid(k, k, indexing="ij")
+    F2 = centered_fft(pad_centered(Y, (m, N, N)), axes=(-2, -1))
+    ky, kx = frequency_components(N)
     F2 *= np.exp(2j * np.pi * (kx[None] * t[:, 0, None, None] + ky[None] * t[:, 1, None, None]) / N)
     C = _ctf_grid(N, pixel_size, d, voltage, cs, amplitude_contrast)
     W = np.ones((m, N, N)) if C is None else C
@@ -622,24 +621,18 @@ def reconstruct(
     inner = (slice(1, N + 1),) * 3
     num = (num_re + 1j * num_im).reshape(M, M, M)[inner]
     if V0 is not None:  # the prior's transform on the same padded, apodized grid
-        big0 = np.zeros((N, N, N))
-        big0[s : s + n, s : s + n, s : s + n] = V0
-        num = num + wiener * np.fft.fftshift(
-            np.fft.fftn(np.fft.ifftshift(big0 * _sinc2_apodization(N)))
-        )
+        num = num + wiener * centered_fft(pad_centered(V0, N) * sinc2_apodization(N))
     F3 = num / (den.reshape(M, M, M)[inner] + wiener)
-    out = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F3))).real / _sinc2_apodization(N)
-    return out[s : s + n, s : s + n, s : s + n]
+    out = centered_ifft(F3).real / sinc2_apodization(N)
+    return crop_centered(out, n)
 
 
 def _lowpass_map(v: Array, L: float) -> Array:
     """Keep the map's Fourier components with ``|k| <= L`` (Fourier pixels of its box)."""
-    n = v.shape[0]
-    k = np.arange(n) - n // 2
-    kz, ky, kx = np.meshgrid(k, k, k, indexing="ij")
-    F = np.fft.fftshift(np.fft.fftn(np.fft.ifftshift(v)))
+    kz, ky, kx = frequency_components(v.shape[0], ndim=3)
+    F = centered_fft(v)
     F[kx * kx + ky * ky + kz * kz > L * L] = 0
-    return np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F))).real
+    return centered_ifft(F).real
 
 
 def frequency_marching(epoch: int, L_start: float, L_end: float, ramp_epochs: int) -> float:

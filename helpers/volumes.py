@@ -1,5 +1,9 @@
 """Density maps: Gaussian atoms, maps simulated from models, rotation of maps, MRC files.
 
+Rotations go through :func:`index_affine`, the ``[z, y, x]`` index map that
+``scipy.ndimage.affine_transform`` needs (also used by :mod:`helpers.imaging` and
+:mod:`helpers.alignment`).
+
 Maps are arrays indexed ``[z, y, x]`` (as ``mrcfile`` reads them) with an explicit voxel
 size in Å; the origin is the centre voxel ``n // 2`` along each axis. Coordinates are
 ``(x, y, z)`` in Å about that origin.
@@ -8,6 +12,7 @@ size in Å; the origin is the centre voxel ``n // 2`` along each axis. Coordinat
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -26,6 +31,8 @@ __all__ = [
     "read_mrc",
     "write_mrc",
     "grid_coordinates",
+    "index_affine",
+    "IndexAffine",
 ]
 
 Array = NDArray[np.float64]
@@ -287,12 +294,58 @@ def toy_protein(n_per_domain: int = 40) -> Array:
     return xyz - xyz.mean(axis=0)
 
 
-def _index_affine(R: Array, shape: tuple[int, ...]) -> tuple[Array, Array]:
-    """Matrix and offset in [z, y, x] index space for ``out(p) = in(R^T p)`` about n // 2."""
+class IndexAffine(NamedTuple):
+    """The result of :func:`index_affine`: ``in_index = matrix @ out_index + offset``."""
+
+    matrix: Array  # (3, 3), acting on [z, y, x] indices
+    offset: Array  # (3,)
+
+
+def index_affine(R: ArrayLike, shape: tuple[int, int, int]) -> IndexAffine:
+    """The index map that rotates a map by ``R`` about its centre voxel, for scipy.
+
+    ``scipy.ndimage.affine_transform(vol, matrix, offset=offset)`` samples the input at
+    ``matrix @ p + offset`` for every output index ``p``; with the matrix and offset
+    returned here the output is ``out(x) = vol(R^T x)`` in ``(x, y, z)`` coordinates about
+    the voxel ``shape // 2``: the map turned actively by ``R`` (as
+    :func:`rotate_volume` without a shift). The ``[z, y, x]`` index order is handled
+    here: ``matrix = P R^T P`` with ``P`` the axis reversal.
+
+    Parameters
+    ----------
+    R : array_like, shape (3, 3)
+        The rotation.
+    shape : tuple of 3 int
+        Shape of the map ``(nz, ny, nx)``; its centre voxel is ``shape // 2``.
+
+    Returns
+    -------
+    IndexAffine
+        ``(matrix, offset)``, ``matrix`` of shape (3, 3) and ``offset`` of shape (3,).
+
+    Examples
+    --------
+    >>> from scipy import ndimage
+    >>> vol = np.zeros((9, 9, 9)); vol[4, 4, 6] = 1.0            # a voxel at x = +2
+    >>> Rz = np.array([[0.0, -1, 0], [1, 0, 0], [0, 0, 1]])       # +90 deg about z
+    >>> M, offset = index_affine(Rz, vol.shape)
+    >>> np.argwhere(ndimage.affine_transform(vol, M, offset=offset, order=1) > 0.5).tolist()
+    [[4, 6, 4]]
+    """
+    R = check_rotation_matrix(R)
+    if R.shape != (3, 3):
+        raise ValueError(f"R must be a single rotation of shape (3, 3), got {R.shape}")
+    if (
+        not isinstance(shape, (tuple, list))
+        or len(shape) != 3
+        or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in shape)
+        or min(shape) < 1
+    ):
+        raise ValueError(f"shape must be 3 positive integers (nz, ny, nx), got {shape!r}")
     P = np.eye(3)[::-1]  # (x, y, z) <-> (z, y, x)
     M = P @ R.T @ P
     c = np.array([s // 2 for s in shape], float)
-    return M, c - M @ c
+    return IndexAffine(M, c - M @ c)
 
 
 def rotate_volume(
@@ -323,7 +376,7 @@ def rotate_volume(
         raise ValueError("R must be a single rotation")
     voxel_size = check_positive(voxel_size, "voxel_size")
     order = check_int(order, "order", low=0, high=5)
-    M, offset = _index_affine(R, v.shape)
+    M, offset = index_affine(R, v.shape)
     if shift is not None:
         s = as_float_array(shift, "shift", (3,)) / float(voxel_size)
         offset = offset - M @ s[::-1]
