@@ -80,6 +80,22 @@ def resample_map(vol: ArrayLike, voxel_size: float, spacing: float, n: int | Non
 
     ``n`` sets the output edge (default: enough to cover the input box).
 
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        The map, indexed ``[z, y, x]``.
+    voxel_size : float
+        Voxel size in Å.
+    spacing : float
+        Grid spacing of the output in Å.
+    n : int, optional
+        Edge of the output box (default: enough to cover the input box).
+
+    Returns
+    -------
+    ndarray, shape (n, n, n)
+        The resampled map, ``[z, y, x]``, centre voxel ``n // 2``.
+
     Examples
     --------
     >>> resample_map(np.ones((8, 8, 8)), 2.0, 4.0).shape
@@ -110,6 +126,17 @@ def local_density_vectors(
     kernel ``exp(-1.5 r^2 / (g/2)^2)``), normalise it, and keep it where the (raw)
     density exceeds ``threshold``. :func:`vesper_density_vectors` is the authors' exact
     computation on their coarse grid.
+
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        The map, indexed ``[z, y, x]``.
+    voxel_size : float
+        Voxel size in Å.
+    bandwidth : float, default 16.0
+        Mean-shift bandwidth in Å; the Gaussian smoothing width is ``bandwidth / (2 sqrt 3)``.
+    threshold : float, default 0.0
+        Vectors are kept where the raw density exceeds this.
 
     Returns
     -------
@@ -144,6 +171,18 @@ def dot_score(vectors_a: ArrayLike, vectors_b: ArrayLike) -> float:
 
     Only voxels where both fields are non-zero contribute, each by at most 1.
 
+    Parameters
+    ----------
+    vectors_a : array_like, shape (3, nz, ny, nx)
+        A vector field, components ``(vx, vy, vz)``.
+    vectors_b : array_like, shape (3, nz, ny, nx)
+        A second field on the same grid.
+
+    Returns
+    -------
+    float
+        The sum over the grid of the dot products of the two fields.
+
     Examples
     --------
     >>> a = np.zeros((3, 2, 2, 2)); a[0] = 1.0
@@ -161,6 +200,20 @@ def cross_correlation(a: ArrayLike, b: ArrayLike, centred: bool = False) -> floa
     """Cross-correlation of two maps on the same grid, normalised to [-1, 1].
 
     ``centred=True`` subtracts each map's mean first (Pearson correlation).
+
+    Parameters
+    ----------
+    a : array_like
+        A map.
+    b : array_like
+        A map of the same shape.
+    centred : bool, default False
+        Subtract each map's mean first (Pearson correlation).
+
+    Returns
+    -------
+    float
+        ``sum a b / sqrt(sum a^2 sum b^2)``, in [-1, 1]; 0 if either map is zero.
 
     Examples
     --------
@@ -181,6 +234,20 @@ def cross_correlation(a: ArrayLike, b: ArrayLike, centred: bool = False) -> floa
 def laplacian_filter(vol: ArrayLike, voxel_size: float, sigma: float = 2.0) -> Array:
     """Negative Laplacian of the Gaussian-smoothed map (``sigma`` Å): emphasises edges and cavities.
 
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        The map, indexed ``[z, y, x]``.
+    voxel_size : float
+        Voxel size in Å.
+    sigma : float, default 2.0
+        Width in Å of the Gaussian smoothing before the Laplacian.
+
+    Returns
+    -------
+    ndarray, shape of ``vol``
+        The filtered map, ``-Laplacian(G_sigma * vol)`` in 1/Å².
+
     Examples
     --------
     >>> laplacian_filter(np.ones((6, 6, 6)), 1.0).shape
@@ -197,6 +264,20 @@ def rotate_channels(channels: ArrayLike, R: ArrayLike, vector: bool = False) -> 
 
     Trilinear interpolation, ``out(p) = in(R^T p)`` about the centre voxel ``n // 2``;
     with ``vector=True`` each interpolated vector ``(vx, vy, vz)`` is turned by ``R`` too.
+
+    Parameters
+    ----------
+    channels : array_like, shape (c, nz, ny, nx)
+        Scalar channels, or the components ``(vx, vy, vz)`` of a vector field.
+    R : array_like, shape (3, 3)
+        The rotation, applied about the centre voxel.
+    vector : bool, default False
+        The channels are a vector field: the vectors are rotated too.
+
+    Returns
+    -------
+    ndarray, shape (c, nz, ny, nx)
+        The rotated channels (trilinear; zero outside the box).
 
     Examples
     --------
@@ -235,6 +316,20 @@ def translation_search_fft(
     one FFT per channel. Returns the best score and ``t`` as ``(tx, ty, tz)`` voxels in
     ``[-n/2, n/2)``.
 
+    Parameters
+    ----------
+    ref_channels : array_like, shape (c, nz, ny, nx)
+        Channels of the fixed map.
+    moved_channels : array_like, shape (c, nz, ny, nx)
+        Channels of the map to move.
+
+    Returns
+    -------
+    score : float
+        The best summed correlation.
+    shift : ndarray, shape (3,)
+        Its translation ``(tx, ty, tz)`` in voxels, in ``[-n/2, n/2)``.
+
     Examples
     --------
     >>> a = np.zeros((1, 8, 8, 8)); a[0, 4, 4, 5] = 1.0
@@ -266,6 +361,22 @@ def zscores(best: ArrayLike, scores: ArrayLike, cutoff: float = 0.2) -> tuple[fl
     1-D scores with distance cutoff ``cutoff * (max - min)``; the largest cluster is the
     background.
 
+    Parameters
+    ----------
+    best : float
+        The best score.
+    scores : array_like
+        Scores of every rotation searched (at least 3).
+    cutoff : float, default 0.2
+        Single-linkage distance cutoff as a fraction of the score range, in (0, 1).
+
+    Returns
+    -------
+    raw : float
+        ``(best - mean) / std`` over all scores.
+    normalized : float
+        The same against the largest cluster of scores only.
+
     Examples
     --------
     >>> s = np.r_[np.random.default_rng(0).normal(0, 1, 500), 20.0]
@@ -291,6 +402,20 @@ def zscores(best: ArrayLike, scores: ArrayLike, cutoff: float = 0.2) -> tuple[fl
 def add_map_noise(vol: ArrayLike, snr: float, rng: np.random.Generator) -> Array:
     """The map plus white Gaussian noise of variance ``var(vol) / snr`` (variance over the box).
 
+    Parameters
+    ----------
+    vol : array_like
+        The map.
+    snr : float
+        Signal-to-noise ratio ``var(vol) / var(noise)`` over the box.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+
+    Returns
+    -------
+    ndarray, shape of ``vol``
+        The noisy map.
+
     Examples
     --------
     >>> v = np.zeros((8, 8, 8)); v[4, 4, 4] = 1.0
@@ -309,7 +434,21 @@ def add_map_noise(vol: ArrayLike, snr: float, rng: np.random.Generator) -> Array
 
 
 class MapSettings(NamedTuple):
-    """Search settings read from a map by :func:`map_settings`."""
+    """Search settings read from a map by :func:`map_settings`.
+
+    Attributes
+    ----------
+    threshold : ForwardRef('float')
+        Density contour (the map's units).
+    noise : ForwardRef('float')
+        Noise standard deviation, ``1.4826 MAD`` of all voxels.
+    radius : ForwardRef('float')
+        Radius of gyration in Å of the density above the contour.
+    spacing : ForwardRef('float')
+        Coarse grid spacing in Å (``radius / 5``, at least one voxel).
+    bandwidth : ForwardRef('float')
+        Mean-shift bandwidth in Å (twice the spacing).
+    """
 
     threshold: float  # contour level (density units)
     noise: float  # robust noise standard deviation of the background
@@ -331,6 +470,18 @@ def map_settings(vol: ArrayLike, voxel_size: float) -> MapSettings:
       uniform ball has diameter ``2 sqrt(5/3) R_g``), at least one voxel; the bandwidth is
       twice the spacing (VESPER's defaults, 7 Å and 16 Å, have the same ratio), so the
       smoothing follows the molecule rather than a fixed 16 Å.
+
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        The map, indexed ``[z, y, x]``.
+    voxel_size : float
+        Voxel size in Å.
+
+    Returns
+    -------
+    MapSettings
+        Contour, noise level, radius, coarse spacing and bandwidth.
 
     Examples
     --------
@@ -423,6 +574,22 @@ def vesper_box_size(vol: ArrayLike, voxel_size: float, threshold: float, spacing
     default contour 0 every voxel of a non-negative map counts, so the box covers the
     whole map.
 
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        The map, indexed ``[z, y, x]``.
+    voxel_size : float
+        Voxel size in Å.
+    threshold : float
+        Density contour; voxels at or above it must fit in the box.
+    spacing : float
+        Coarse grid spacing in Å.
+
+    Returns
+    -------
+    int
+        The coarse box edge ``a``, of the form ``2^k``, ``3 2^k`` or ``9 2^k``.
+
     Examples
     --------
     >>> vesper_box_size(np.ones((80, 80, 80)), 1.2, 0.0, 7.0)
@@ -478,6 +645,21 @@ def vesper_density_vectors(
     density weighted by ``exp(-1.5 r^2 / (g/2)^2)`` over a cube of half-width ``2 g``;
     its density is the kernel sum. The kernel and window are separable, so the sums are
     three matrix products instead of a loop over points.
+
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        The map, indexed ``[z, y, x]``.
+    voxel_size : float
+        Voxel size in Å.
+    spacing : float, default 7.0
+        Coarse grid spacing in Å (VESPER's ``-s``).
+    bandwidth : float, default 16.0
+        Mean-shift bandwidth in Å (VESPER's ``-g``).
+    threshold : float, default 0.0
+        Density contour: coarse points in voxels at or below it are inactive.
+    n : int, optional
+        Coarse box edge ``a`` (default :func:`vesper_box_size`).
 
     Returns
     -------
@@ -536,6 +718,20 @@ def vesper_rotate_vectors(vectors: ArrayLike, density: ArrayLike, R: ArrayLike) 
 
     ``out(x) = R v(trunc(R^T (x - a/2) + a/2))`` where the source lies inside the box
     and has non-zero density; no interpolation. ``R`` may be a stack ``(m, 3, 3)``.
+
+    Parameters
+    ----------
+    vectors : array_like, shape (3, a, a, a)
+        A vector field ``(vx, vy, vz)`` on VESPER's coarse grid.
+    density : array_like, shape (a, a, a)
+        Its density; sources with zero density are skipped.
+    R : array_like, shape (3, 3) or (m, 3, 3)
+        Rotation(s) about voxel ``a / 2``.
+
+    Returns
+    -------
+    ndarray, shape (3, a, a, a) or (m, 3, a, a, a)
+        The rotated field(s).
 
     Examples
     --------
@@ -678,7 +874,19 @@ def _vesper_search(
 
 
 class RefinedPose(NamedTuple):
-    """Result of :func:`refine_pose`."""
+    """Result of :func:`refine_pose`.
+
+    Attributes
+    ----------
+    rotation : ForwardRef('ndarray')
+        ``R`` in ``x_ref = R x_target + t``.
+    translation : ForwardRef('ndarray')
+        ``t`` in Å, ``(x, y, z)``.
+    correlation : ForwardRef('float')
+        Pearson correlation reached over the mask of ``ref``.
+    n_evaluations : ForwardRef('int')
+        Number of objective evaluations used.
+    """
 
     rotation: Array
     translation: Array  # (x, y, z) Å
@@ -813,6 +1021,11 @@ def refine_pose(
     threshold : float, optional
         Contour of ``ref``; default from :func:`map_settings`.
 
+    Returns
+    -------
+    RefinedPose
+        The refined rotation and translation, the correlation reached and the evaluations used.
+
     Examples
     --------
     >>> from helpers.volumes import gaussian_atoms_map, toy_protein
@@ -880,6 +1093,43 @@ class AlignmentResult:
     ``score`` is the DOT score (``search="vesper"``) or the refined correlation
     (``search="fast"``); ``coarse_scores`` the best DOT of every rotation of the coarse
     grid, the background of both Z-scores (raw and cluster-normalised).
+
+    Attributes
+    ----------
+    rotation : ndarray
+        ``R`` in ``x_ref = R x_target + t``.
+    translation : ndarray
+        ``t`` in Å, ``(x, y, z)``.
+    score : float
+        Score of the best pose: DOT (``search="vesper"``) or refined correlation.
+    zscore : float
+        Raw Z-score of the best coarse score against all coarse scores.
+    zscore_normalized : float
+        Z-score against the largest cluster of coarse scores.
+    coarse_scores : ndarray
+        Best DOT score of every rotation of the coarse grid.
+    n_evaluated : int
+        Number of rotations scored.
+    search : str
+        The search used, ``"fast"`` or ``"vesper"``.
+    threshold : tuple[float, float]
+        Contours of ``ref`` and ``target``.
+    spacing : float
+        Coarse grid spacing in Å.
+    bandwidth : float
+        Mean-shift bandwidth in Å.
+    top_rotations : ndarray
+        Rotations of the best poses in score order (the first is ``rotation``).
+    top_translations : ndarray
+        Their translations, Å.
+    top_scores : ndarray
+        Their scores.
+    top_dot : ndarray
+        Their DOT scores.
+    box : int
+        Edge of the coarse box.
+    n_active : int
+        Number of active coarse points of ``ref``.
     """
 
     rotation: Array

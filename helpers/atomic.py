@@ -43,6 +43,16 @@ def toy_chain(n_per_helix: int = 12) -> Array:
     residue, so 3.8 Å between neighbours) joined by a three-residue loop. Deterministic.
     The loop's middle atom, index ``n_per_helix + 1``, is a natural hinge.
 
+    Parameters
+    ----------
+    n_per_helix : int, default 12
+        Atoms per helix, at least 4 (the loop adds 3).
+
+    Returns
+    -------
+    ndarray, shape (2 n_per_helix + 3, 3)
+        Coordinates in Å, centroid at the origin.
+
     Examples
     --------
     >>> X = toy_chain()
@@ -87,6 +97,24 @@ def hinge(
     Bond lengths along the chain are unchanged (the pivot lies on the axis), so this is
     a rigid-body hinge motion of the second part of the chain. ``angle`` is in radians
     unless ``degrees``; positive is counter-clockwise looking down ``axis``.
+
+    Parameters
+    ----------
+    coords : array_like, shape (n_atoms, 3)
+        The chain, ``(x, y, z)`` in Å.
+    pivot_index : int
+        Index of the hinge atom; every later atom turns.
+    axis : array_like, shape (3,)
+        Direction of the hinge axis (normalised).
+    angle : float
+        Turn angle, radians (degrees with ``degrees=True``).
+    degrees : bool, default False
+        ``angle`` is in degrees.
+
+    Returns
+    -------
+    ndarray, shape (n_atoms, 3)
+        The hinged chain; atoms up to the pivot are unchanged.
 
     Examples
     --------
@@ -220,6 +248,21 @@ def projection_loss(
     per view ``(m, n_atoms, 3)`` (a heterogeneous data set, as for a latent decoder);
     the gradient has the same shape.
 
+    Parameters
+    ----------
+    coords : array_like, shape (n_atoms, 3) or (m, n_atoms, 3)
+        Atom coordinates in Å, one structure for all views or one per view.
+    Rs : array_like, shape (m, 3, 3)
+        Rotation matrices.
+    images : array_like, shape (m, n, n)
+        Observed images, one per rotation.
+    pixel_size : float
+        Pixel size in Å.
+    sigma : float, default 1.5
+        Width of each Gaussian atom in Å.
+    weights : array_like, shape (n_atoms,), optional
+        Per-atom Gaussian weights (default 1).
+
     Returns
     -------
     loss : float
@@ -266,6 +309,20 @@ def projection_loss(
 
 def bond_restraint(coords: ArrayLike, lengths: ArrayLike) -> tuple[float, Array]:
     """Harmonic bond energy ``0.5 * sum (|x_{k+1} - x_k| - l_k)^2`` along a chain, and its gradient.
+
+    Parameters
+    ----------
+    coords : array_like, shape (n_atoms, 3)
+        A chain, ``(x, y, z)`` in Å.
+    lengths : array_like, shape (n_atoms - 1,)
+        Target distances between consecutive atoms, Å.
+
+    Returns
+    -------
+    energy : float
+        The harmonic energy.
+    gradient : ndarray, shape (n_atoms, 3)
+        Its gradient with respect to ``coords``.
 
     Examples
     --------
@@ -345,6 +402,11 @@ def fit_atoms(
     steps, lr, save_every : int, float, int
         Number of Adam steps, step size in Å, and how often to store the trajectory.
 
+    Returns
+    -------
+    AtomFit
+        The fitted coordinates, the loss history and the stored trajectory.
+
     Examples
     --------
     >>> X = toy_chain(); Rs = np.stack([np.eye(3), np.eye(3)[[2, 0, 1]], np.eye(3)[[1, 2, 0]]])
@@ -402,7 +464,17 @@ class _Adam:
 
 @dataclass(frozen=True)
 class HingeFit:
-    """Result of :func:`fit_hinge`: final angle (radians), its path and the image loss."""
+    """Result of :func:`fit_hinge`: final angle (radians), its path and the image loss.
+
+    Attributes
+    ----------
+    angle : float
+        Final hinge angle, radians.
+    angles : ndarray
+        The angle after every step.
+    image_loss : ndarray
+        The image loss after every step.
+    """
 
     angle: float
     angles: Array
@@ -427,6 +499,34 @@ def fit_hinge(
     ``dL/dangle = sum_a <dL/dx_a, u x (x_a - p)>`` over the moving atoms, with ``u`` the
     unit axis and ``p`` the pivot. ``lr`` is in radians per step (0.01 rad moves an atom
     20 Å from the pivot by 0.2 Å, the default step of :func:`fit_atoms`).
+
+    Parameters
+    ----------
+    coords : array_like, shape (n_atoms, 3)
+        The chain at hinge angle 0.
+    pivot_index : int
+        Index of the hinge atom, as in :func:`hinge`.
+    axis : array_like, shape (3,)
+        Hinge axis.
+    angle0 : float
+        Starting angle, radians.
+    Rs : array_like, shape (m, 3, 3)
+        Known view rotations.
+    images : array_like, shape (m, n, n)
+        Observed images.
+    pixel_size : float
+        Pixel size in Å.
+    sigma : float, default 1.5
+        Width (standard deviation) of each Gaussian atom in Å.
+    steps : int, default 300
+        Number of Adam steps.
+    lr : float, default 0.01
+        Adam's step size in radians.
+
+    Returns
+    -------
+    HingeFit
+        The final angle, its path and the image loss per step.
 
     Examples
     --------
@@ -495,7 +595,27 @@ class LatentDecoderFit:
     image_loss: Array
 
     def decode(self, z: ArrayLike) -> Array:
-        """Coordinates for latents ``z`` of shape (k, latent_dim): (k, n_atoms, 3)."""
+        """Coordinates for latents ``z`` of shape (k, latent_dim): (k, n_atoms, 3).
+
+        Parameters
+        ----------
+        z : array_like, shape (k, latent_dim)
+            Latent coordinates.
+
+        Returns
+        -------
+        ndarray, shape (k, n_atoms, 3)
+            The decoded structures, Å.
+
+        Examples
+        --------
+        >>> X = toy_chain(); rng = np.random.default_rng(0)
+        >>> from helpers.sampling import uniform_rotations
+        >>> Rs = uniform_rotations(10, rng)
+        >>> fit = fit_latent_decoder(X, Rs, project_atoms(X, Rs, 24, 1.5), 1.5, rng, steps=2)
+        >>> fit.decode(np.zeros((3, 1))).shape
+        (3, 27, 3)
+        """
         Z = as_float_array(z, "z").reshape(-1, self.linear.shape[0])
         return (
             self.reference
@@ -533,6 +653,40 @@ def fit_latent_decoder(
     network), with weights relative to the starting image loss, as in :func:`fit_atoms`. After each step the latents are standardised per dimension and
     the decoder re-parameterised so that every decoded structure is unchanged (the
     scale of ``z`` is otherwise arbitrary). Poses are known.
+
+    Parameters
+    ----------
+    coords0 : array_like, shape (n_atoms, 3)
+        Starting reference structure (and bond lengths).
+    Rs : array_like, shape (m, 3, 3)
+        Known view rotations.
+    images : array_like, shape (m, n, n)
+        Observed images, one structure each.
+    pixel_size : float
+        Pixel size in Å.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+    sigma : float, default 1.5
+        Width of each Gaussian atom in Å.
+    latent_dim : int, default 1
+        Dimension of the latent space.
+    bond_weight : float, default 1.0
+        Weight of the restraint energy relative to the starting image loss.
+    network_cutoff : float, default 0.0
+        Elastic-network cutoff in Å (0: bonds only).
+    degree : int, default 1
+        1 (linear) or 2 (quadratic) decoder in each latent coordinate.
+    steps : int, default 300
+        Number of Adam steps.
+    lr : float, default 0.05
+        Adam's step size for the decoder, Å.
+    lr_latent : float, default 0.05
+        Adam's step size for the latents.
+
+    Returns
+    -------
+    LatentDecoderFit
+        The decoder, one latent per image and the loss history.
 
     Examples
     --------

@@ -82,6 +82,11 @@ _PARTICLES = {
 def data_dir() -> Path:
     """The directory holding the book's data files (see the module docstring).
 
+    Returns
+    -------
+    pathlib.Path
+        The directory ``book/data`` of the repository.
+
     Examples
     --------
     >>> (data_dir() / "5me2.pdb").is_file()
@@ -108,6 +113,11 @@ def data_path(name: str, verify: bool = True) -> Path:
     verify : bool
         Compare the file's SHA-256 with :data:`FILES` and raise ``ValueError`` on a
         mismatch (a truncated download, a Git LFS pointer, an edited file).
+
+    Returns
+    -------
+    pathlib.Path
+        The path of the (verified) file.
 
     Examples
     --------
@@ -173,6 +183,16 @@ class Structure:
     def select(self, mask: ArrayLike) -> Structure:
         """The atoms where the boolean ``mask`` (shape ``(n,)``) is true.
 
+        Parameters
+        ----------
+        mask : array_like of bool, shape (n,)
+            Which atoms to keep.
+
+        Returns
+        -------
+        Structure
+            A new structure with those atoms (and the same BIOMT operators).
+
         Examples
         --------
         >>> s = load_structure("1UBI")
@@ -189,6 +209,11 @@ class Structure:
 
     def ensemble(self) -> Array:
         """Coordinates as ``(n_models, n_atoms, 3)``; every model must have the same atoms.
+
+        Returns
+        -------
+        ndarray, shape (n_models, n_atoms, 3)
+            Coordinates in Å, one structure per model.
 
         Examples
         --------
@@ -208,6 +233,11 @@ class Structure:
 
     def assembly(self) -> Array:
         """Coordinates of the biological assembly: every BIOMT copy, ``(k * n, 3)``.
+
+        Returns
+        -------
+        ndarray, shape (k n, 3)
+            Coordinates in Å of all ``k`` BIOMT copies of the ``n`` atoms.
 
         Examples
         --------
@@ -246,6 +276,11 @@ def read_pdb(path: str | Path, name: str | None = None) -> Structure:
         A ``.pdb`` file.
     name : str, optional
         Name stored in the result (default: the file's stem).
+
+    Returns
+    -------
+    Structure
+        Atoms, their records and the BIOMT operators.
 
     Examples
     --------
@@ -323,6 +358,11 @@ def load_structure(pdb_id: str) -> Structure:
     pdb_id : str
         One of the ids above (case-insensitive).
 
+    Returns
+    -------
+    Structure
+        The model, read from ``book/data``.
+
     Examples
     --------
     >>> s = load_structure("1AKE")
@@ -359,7 +399,19 @@ class DensityMap:
     resolution: float
 
     def coordinates(self) -> tuple[Array, Array, Array]:
-        """Å coordinates ``(x, y, z)`` of the voxel centres along each axis."""
+        """Å coordinates ``(x, y, z)`` of the voxel centres along each axis.
+
+        Returns
+        -------
+        x, y, z : ndarray
+            Coordinates in Å of the voxel centres along each axis, with the map's origin.
+
+        Examples
+        --------
+        >>> x, y, z = load_map("EMD-3488").coordinates()
+        >>> len(x), round(float(x[1] - x[0]), 2)
+        (100, 1.05)
+        """
         nz, ny, nx = self.data.shape
         o, v = self.origin, self.voxel_size
         return o[0] + v * np.arange(nx), o[1] + v * np.arange(ny), o[2] + v * np.arange(nz)
@@ -378,6 +430,11 @@ def load_map(emdb_id: str) -> DensityMap:
     ----------
     emdb_id : str
         ``"EMD-3488"`` or ``"EMD-21457"``.
+
+    Returns
+    -------
+    DensityMap
+        The map with its voxel size and origin.
 
     Examples
     --------
@@ -473,6 +530,11 @@ def load_particles(empiar_id: str = "EMPIAR-10076") -> ParticleStack:
     ----------
     empiar_id : str
         ``"EMPIAR-10076"`` (the only particle set in the book).
+
+    Returns
+    -------
+    ParticleStack
+        The images with their pixel size and CTF parameters.
 
     Examples
     --------

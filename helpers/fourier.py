@@ -358,7 +358,17 @@ def sinc2_apodization(N: int, interpolated: tuple[bool, bool, bool] = (True, Tru
 
 
 class PaddedTransform(NamedTuple):
-    """The result of :func:`padded_transform`."""
+    """The result of :func:`padded_transform`.
+
+    Attributes
+    ----------
+    transform : ForwardRef('Complex')
+        The ``(N, N, N)`` centred transform of the padded, corrected map.
+    size : ForwardRef('int')
+        ``N = pad n``.
+    offset : ForwardRef('int')
+        Index ``N // 2 - n // 2`` of the map's first voxel in the padded box.
+    """
 
     transform: Complex  # (N, N, N) centred transform of the padded, corrected map
     size: int  # N = pad * n

@@ -70,6 +70,11 @@ def electron_wavelength(voltage: ArrayLike) -> Array:
     voltage : array_like
         Accelerating voltage in kV (e.g. 300), positive.
 
+    Returns
+    -------
+    ndarray
+        Wavelength in Å (0.0197 Å at 300 kV).
+
     Examples
     --------
     >>> round(float(electron_wavelength(300.0)), 5)
@@ -120,6 +125,11 @@ def ctf_phase(
         Defocus difference (Å) between the two principal directions, and the azimuth
         (radians) of the larger defocus.
 
+    Returns
+    -------
+    ndarray, shape of ``freqs``
+        The phase ``chi`` in radians.
+
     Examples
     --------
     >>> round(float(ctf_phase(0.0, 1e4, amplitude_contrast=0.1)), 6)  # arcsin(0.1) at k = 0
@@ -169,6 +179,34 @@ def ctf(
     dark on a bright background after the usual contrast inversion). ``b_factor`` (Å^2)
     applies a Gaussian envelope. See :func:`ctf_phase` for the parameters.
 
+    Parameters
+    ----------
+    freqs : array_like
+        Spatial frequencies ``|k|`` in 1/Å (e.g. :func:`frequency_grid`).
+    defocus : float or array_like
+        Defocus in Å, underfocus positive (broadcasts against ``freqs``).
+    voltage : float, default 300.0
+        Accelerating voltage in kV.
+    cs : float, default 2.7
+        Spherical aberration in mm.
+    amplitude_contrast : float, default 0.1
+        Fraction of amplitude contrast, in ``[0, 1)``.
+    b_factor : float, default 0.0
+        Envelope B-factor in Å².
+    phase_shift : float, default 0.0
+        Phase-plate phase shift, radians.
+    angles : array_like, optional
+        Azimuth of each frequency (radians), needed with astigmatism.
+    astigmatism : float, default 0.0
+        Defocus difference in Å between the two principal directions.
+    astigmatism_angle : float, default 0.0
+        Azimuth of the first principal direction, radians.
+
+    Returns
+    -------
+    ndarray
+        The CTF, in ``[-1, 1]``.
+
     Examples
     --------
     >>> round(float(ctf(0.0, 15000.0)), 6)   # -amplitude contrast at k = 0
@@ -195,6 +233,20 @@ def project(vol: ArrayLike, R: ArrayLike, order: int = 1) -> Array:
 
     The map is rotated about its centre with splines of ``order`` and summed along z
     (the beam). Returns an ``(ny, nx)`` image.
+
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        The map, indexed ``[z, y, x]``.
+    R : array_like, shape (3, 3)
+        The rotation applied to the map before projecting along z.
+    order : int, default 1
+        Spline order of the rotation (1: trilinear).
+
+    Returns
+    -------
+    ndarray, shape (ny, nx)
+        The projection.
 
     Examples
     --------
@@ -245,6 +297,11 @@ def fourier_slice(vol: ArrayLike, R: ArrayLike, pad: int = 2) -> Array:
     pad : int
         Zero-padding factor, at least 1.
 
+    Returns
+    -------
+    ndarray, shape (n, n)
+        The projection.
+
     Examples
     --------
     >>> vol = np.zeros((8, 8, 8)); vol[4, 4, 4] = 1.0
@@ -263,6 +320,20 @@ def add_noise(image: ArrayLike, snr: float, rng: np.random.Generator) -> Array:
 
     The signal variance is measured over the whole image (so the SNR depends on the
     box size around a particle; state the box when quoting an SNR).
+
+    Parameters
+    ----------
+    image : array_like
+        The clean signal (any shape).
+    snr : float
+        Signal-to-noise ratio ``var(signal) / var(noise)``, positive.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+
+    Returns
+    -------
+    ndarray, shape of ``image``
+        The noisy image.
 
     Examples
     --------
@@ -283,6 +354,15 @@ def fsc(a: ArrayLike, b: ArrayLike, pixel_size: float = 1.0) -> tuple[Array, Arr
     """Fourier shell (3-D) or ring (2-D) correlation of two maps or images.
 
     Shells are one Fourier pixel wide, from 0 to Nyquist.
+
+    Parameters
+    ----------
+    a : array_like
+        A square image or cubic map.
+    b : array_like
+        The other one, same shape.
+    pixel_size : float, default 1.0
+        Pixel (voxel) size in Å, for the frequencies.
 
     Returns
     -------
@@ -325,6 +405,16 @@ def halfbit_threshold(counts: ArrayLike) -> Array:
 
     ``T = (0.2071 + 1.9102 / sqrt(n)) / (1.2071 + 0.9102 / sqrt(n))`` (van Heel & Schatz 2005).
 
+    Parameters
+    ----------
+    counts : array_like
+        Fourier voxels per shell.
+
+    Returns
+    -------
+    ndarray
+        The threshold per shell.
+
     Examples
     --------
     >>> round(float(halfbit_threshold(1e12)), 4)
@@ -340,6 +430,20 @@ def resolution_at(freqs: ArrayLike, values: ArrayLike, threshold: ArrayLike = 0.
 
     Linear interpolation between the two shells around the crossing; ``inf`` if the
     curve starts below the threshold, the Nyquist resolution if it never crosses.
+
+    Parameters
+    ----------
+    freqs : array_like, shape (s,)
+        Shell frequencies in 1/Å, increasing.
+    values : array_like, shape (s,)
+        The correlation per shell.
+    threshold : float or array_like, shape (s,), default 0.143
+        The threshold (0.143, or a curve such as :func:`halfbit_threshold`).
+
+    Returns
+    -------
+    float
+        The resolution in Å.
 
     Examples
     --------
@@ -369,6 +473,18 @@ def downsample(x: ArrayLike, new_size: int) -> Array:
     """Fourier-crop a square image or cubic map to ``new_size`` (keeps frequencies up to the new Nyquist).
 
     The mean is preserved; the pixel size grows by ``n / new_size``.
+
+    Parameters
+    ----------
+    x : array_like
+        A square image or cubic map.
+    new_size : int
+        New side, in ``[2, n]``.
+
+    Returns
+    -------
+    ndarray
+        The cropped image or map, side ``new_size``.
 
     Examples
     --------
@@ -419,6 +535,19 @@ def fourier_slices(
     centred grid, or broadcastable) is given, each slice is multiplied by it before the
     inverse transform: the CTF-modulated projection. ``gridding_correction=False`` skips
     the division by the ``sinc^2`` apodization (to show what the correction does).
+
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        A cubic map, indexed ``[z, y, x]``.
+    Rs : array_like, shape (m, 3, 3)
+        Rotation matrices.
+    pad : int, default 2
+        Zero-padding factor, at least 1.
+    ctfs : array_like, optional
+        CTFs on the padded ``(N, N)`` grid, shape ``(m, N, N)`` or broadcastable.
+    gridding_correction : bool, default True
+        Divide by the ``sinc^2`` apodization of the interpolation.
 
     Returns
     -------
@@ -590,6 +719,18 @@ def fourier_filter(images: ArrayLike, weights: ArrayLike) -> Array:
     ``images`` has shape ``(..., n, n)`` (origin at ``n // 2``); ``weights`` broadcasts
     against it on the same centred frequency grid (e.g. a CTF from :func:`ctf` on
     :func:`frequency_grid`, its sign for phase flipping, or a band-limit mask).
+
+    Parameters
+    ----------
+    images : array_like, shape (..., n, n)
+        Images, origin at pixel ``n // 2``.
+    weights : array_like
+        Weights on the centred frequency grid, broadcast against ``images``.
+
+    Returns
+    -------
+    ndarray, shape of ``images``
+        The filtered images (real part).
 
     Examples
     --------

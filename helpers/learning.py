@@ -49,6 +49,18 @@ def encode_rotations(Rs: ArrayLike, representation: str) -> Array:
     vector (angle <= pi); ``euler``: intrinsic ZYZ angles in radians; ``6d``: the first
     two columns (Zhou et al.).
 
+    Parameters
+    ----------
+    Rs : array_like, shape (m, 3, 3)
+        Rotations.
+    representation : str
+        One of :data:`REPRESENTATIONS` (``"euler"``, ``"quat"``, ``"sixd"``, ...).
+
+    Returns
+    -------
+    ndarray, shape (m, d)
+        The targets, ``d`` set by the representation.
+
     Examples
     --------
     >>> encode_rotations(np.eye(3)[None], "6d")
@@ -70,6 +82,18 @@ def encode_rotations(Rs: ArrayLike, representation: str) -> Array:
 
 def decode_rotations(Y: ArrayLike, representation: str) -> Array:
     """Regressed outputs back to rotation matrices (normalising as each representation needs).
+
+    Parameters
+    ----------
+    Y : array_like, shape (m, d)
+        Regressed outputs.
+    representation : str
+        The representation of :func:`encode_rotations` they were trained on.
+
+    Returns
+    -------
+    ndarray, shape (m, 3, 3)
+        Rotation matrices.
 
     Examples
     --------
@@ -133,12 +157,50 @@ class RandomFeatureRidge:
         self.W = self.b = self.coef = self.mean = self.scale = None
 
     def features(self, X: ArrayLike) -> Array:
-        """The random features of (standardised) inputs."""
+        """The random features of (standardised) inputs.
+
+        Parameters
+        ----------
+        X : array_like, shape (m, p)
+            Inputs (standardised with the statistics of :meth:`fit`).
+
+        Returns
+        -------
+        ndarray, shape (m, n_features)
+            The random features.
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).normal(size=(20, 3))
+        >>> m = RandomFeatureRidge(50, 1.0, 1e-3, np.random.default_rng(1)).fit(X, X)
+        >>> m.features(X).shape
+        (20, 50)
+        """
         x = (as_float_array(X, "X") - self.mean) / self.scale
         return np.sqrt(2.0 / self.n_features) * np.cos(x @ self.W + self.b)
 
     def fit(self, X: ArrayLike, Y: ArrayLike) -> RandomFeatureRidge:
-        """Fit to inputs ``X`` (m, p) and targets ``Y`` (m, k)."""
+        """Fit to inputs ``X`` (m, p) and targets ``Y`` (m, k).
+
+        Parameters
+        ----------
+        X : array_like, shape (m, p)
+            Inputs.
+        Y : array_like, shape (m, k)
+            Targets.
+
+        Returns
+        -------
+        RandomFeatureRidge
+            The fitted model itself.
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).normal(size=(200, 2))
+        >>> m = RandomFeatureRidge(200, 1.0, 1e-3, np.random.default_rng(1)).fit(X, X)
+        >>> bool(np.abs(m.predict(X) - X).mean() < 0.1)
+        True
+        """
         X = as_float_array(X, "X")
         Y = as_float_array(Y, "Y")
         if X.ndim != 2 or Y.ndim != 2 or len(X) != len(Y):
@@ -153,7 +215,25 @@ class RandomFeatureRidge:
         return self
 
     def predict(self, X: ArrayLike) -> Array:
-        """Predicted targets for inputs ``X``."""
+        """Predicted targets for inputs ``X``.
+
+        Parameters
+        ----------
+        X : array_like, shape (m, p)
+            Inputs.
+
+        Returns
+        -------
+        ndarray, shape (m, k)
+            Predicted targets.
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).normal(size=(20, 3))
+        >>> m = RandomFeatureRidge(50, 1.0, 1e-3, np.random.default_rng(1)).fit(X, X[:, :2])
+        >>> m.predict(X).shape
+        (20, 2)
+        """
         if self.coef is None:
             raise ValueError("call fit before predict")
         return self.features(X) @ self.coef
@@ -162,6 +242,18 @@ class RandomFeatureRidge:
 def particle_features(images: ArrayLike, crop: int = 8) -> Array:
     """Low-pass features of particle images: Fourier-cropped to ``crop`` x ``crop``, each
     image standardised to zero mean and unit variance, flattened.
+
+    Parameters
+    ----------
+    images : array_like, shape (m, n, n)
+        Images indexed ``[y, x]``, origin at pixel ``n // 2``.
+    crop : int, default 8
+        Side of the Fourier crop, in ``[2, n]``.
+
+    Returns
+    -------
+    ndarray, shape (m, crop * crop)
+        One standardised feature vector per image.
 
     Examples
     --------
@@ -183,7 +275,17 @@ def particle_features(images: ArrayLike, crop: int = 8) -> Array:
 
 @dataclass
 class TemplateMatch:
-    """Best grid orientation per image from :func:`match_orientations`."""
+    """Best grid orientation per image from :func:`match_orientations`.
+
+    Attributes
+    ----------
+    rotations : ndarray
+        Best grid rotation of each image, shape (m, 3, 3).
+    index : NDndarray[np.intp]
+        Its index in the grid, shape (m,).
+    score : ndarray
+        Its score (higher is better), shape (m,).
+    """
 
     rotations: Array  # (m, 3, 3) best grid rotation per image
     index: NDArray[np.intp]  # (m,) its index in the grid
@@ -215,6 +317,11 @@ def match_orientations(
         Each image's CTF on the centred frequency grid of the images.
     band_limit : float
         Radius in Fourier pixels.
+
+    Returns
+    -------
+    TemplateMatch
+        Best rotation, its grid index and its score for every image.
 
     Examples
     --------

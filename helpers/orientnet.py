@@ -62,6 +62,16 @@ def quat_rows(q):
     ``autograd.numpy`` so that it can sit inside a differentiated function. The two rows
     are all a projection along z needs: ``(R x)_{x,y}``, and ``R^T (kx, ky, 0)``.
 
+    Parameters
+    ----------
+    q : array_like, shape (m, 4)
+        Quaternions, scalar first, not necessarily unit (numpy or autograd arrays).
+
+    Returns
+    -------
+    ndarray, shape (m, 2, 3)
+        Rows 0 and 1 of each rotation matrix.
+
     Examples
     --------
     >>> quat_rows(np.array([[2.0, 0.0, 0.0, 0.0]]))[0]
@@ -80,6 +90,24 @@ def render_atoms(q, coords: ArrayLike, n: int, pixel_size: float, sigma: float =
 
     The same images as :func:`helpers.atomic.project_atoms` (which takes matrices and is
     faster), but written with ``autograd.numpy``.
+
+    Parameters
+    ----------
+    q : array_like, shape (m, 4)
+        Quaternions (normalised inside; autograd arrays allowed).
+    coords : array_like, shape (n_atoms, 3)
+        Atom coordinates ``(x, y, z)`` in Å.
+    n : int
+        Image side in pixels.
+    pixel_size : float
+        Pixel size in Å.
+    sigma : float, default 1.5
+        Width of each Gaussian atom in Å.
+
+    Returns
+    -------
+    ndarray, shape (m, n, n)
+        The projections.
 
     Examples
     --------
@@ -117,6 +145,20 @@ def qd_loss(q_hat, q: ArrayLike, symmetry: ArrayLike | None = None):
     With ``symmetry`` (quaternions of the point group, shape ``(|G|, 4)``), each term is
     the minimum over the equivalent labels ``q g``.
 
+    Parameters
+    ----------
+    q_hat : array_like, shape (m, 4)
+        Predicted quaternions (normalised inside; autograd arrays allowed).
+    q : array_like, shape (m, 4)
+        Unit label quaternions.
+    symmetry : array_like, shape (|G|, 4), optional
+        Quaternions of the point group.
+
+    Returns
+    -------
+    float
+        The mean loss, in ``[0, 1]``.
+
     Examples
     --------
     >>> q = np.array([[1.0, 0.0, 0.0, 0.0]])
@@ -138,6 +180,26 @@ def reprojection_loss(
 ):
     """Mean absolute difference of clean projections at ``q_hat`` and at ``q`` (Eq. 14's form).
 
+    Parameters
+    ----------
+    q_hat : array_like, shape (m, 4)
+        Predicted quaternions (autograd arrays allowed).
+    q : array_like, shape (m, 4)
+        Label quaternions.
+    coords : array_like, shape (n_atoms, 3)
+        Atom coordinates ``(x, y, z)`` in Å.
+    n : int
+        Image side in pixels.
+    pixel_size : float
+        Pixel size in Å.
+    sigma : float, default 1.5
+        Width of each Gaussian atom in Å.
+
+    Returns
+    -------
+    float
+        Mean absolute pixel difference.
+
     Examples
     --------
     >>> X = np.array([[5.0, 0.0, 0.0]]); q = np.array([[1.0, 0.0, 0.0, 0.0]])
@@ -150,6 +212,18 @@ def reprojection_loss(
 
 def init_mlp(sizes: list[int], rng: np.random.Generator) -> list[tuple[Array, Array]]:
     """He-initialised weights of a multilayer perceptron with layer widths ``sizes``.
+
+    Parameters
+    ----------
+    sizes : list of int
+        Layer widths, input first.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+
+    Returns
+    -------
+    list of (ndarray, ndarray)
+        Weights ``(sizes[i], sizes[i + 1])`` and zero biases per layer.
 
     Examples
     --------
@@ -169,6 +243,18 @@ def init_mlp(sizes: list[int], rng: np.random.Generator) -> list[tuple[Array, Ar
 def mlp_quats(params: list, x):
     """Unit quaternions from inputs ``x`` (m, p): ReLU hidden layers, linear output, normalise.
 
+    Parameters
+    ----------
+    params : list of (ndarray, ndarray)
+        Weights and biases, as from :func:`init_mlp`.
+    x : array_like, shape (m, p)
+        Inputs (autograd arrays allowed).
+
+    Returns
+    -------
+    ndarray, shape (m, 4)
+        Unit quaternions.
+
     Examples
     --------
     >>> p = init_mlp([3, 8, 4], np.random.default_rng(0))
@@ -186,14 +272,42 @@ def mlp_quats(params: list, x):
 
 @dataclass
 class OrientationNet:
-    """A trained orientation network: weights, the loss weight ``w`` and the loss history."""
+    """A trained orientation network: weights, the loss weight ``w`` and the loss history.
+
+    Attributes
+    ----------
+    params : list
+        Weights and biases of :func:`mlp_quats`.
+    w : float
+        Weight of QD in the training loss.
+    losses : list
+        Training loss per step.
+    """
 
     params: list
     w: float
     losses: list = field(default_factory=list)
 
     def predict(self, x: ArrayLike) -> Array:
-        """Unit quaternions for features ``x`` (m, p)."""
+        """Unit quaternions for features ``x`` (m, p).
+
+        Parameters
+        ----------
+        x : array_like, shape (m, p)
+            Features.
+
+        Returns
+        -------
+        ndarray, shape (m, 4)
+            Unit quaternions.
+
+        Examples
+        --------
+        >>> net = OrientationNet(init_mlp([3, 8, 4], np.random.default_rng(0)), 1.0, [])
+        >>> q = net.predict(np.ones((2, 3)))
+        >>> q.shape, bool(np.allclose(np.linalg.norm(q, axis=1), 1.0))
+        ((2, 4), True)
+        """
         return np.asarray(mlp_quats(self.params, as_float_array(x, "x")))
 
 
@@ -227,6 +341,11 @@ def train_orientation_net(
         projected on an ``n``-pixel grid of ``pixel_size`` with Gaussian width ``sigma``).
     symmetry : array_like, shape (|G|, 4), optional
         Point-group quaternions for a symmetry-aware QD.
+
+    Returns
+    -------
+    OrientationNet
+        The trained weights and the loss history.
 
     Examples
     --------
@@ -290,6 +409,20 @@ def low_frequency_slices(images: ArrayLike, K: int) -> tuple[NDArray[np.complex1
 
     Returns ``values`` (m, P) and ``k`` (P, 2), with the origin at pixel ``n // 2``.
 
+    Parameters
+    ----------
+    images : array_like, shape (m, n, n)
+        Images indexed ``[y, x]``, origin at pixel ``n // 2``.
+    K : int
+        Largest radius in Fourier pixels, in ``[1, n // 2 - 1]``.
+
+    Returns
+    -------
+    values : ndarray of complex, shape (m, P)
+        The coefficients.
+    k : ndarray, shape (P, 2)
+        Their ``(kx, ky)`` in Fourier pixels.
+
     Examples
     --------
     >>> vals, k = low_frequency_slices(np.ones((1, 8, 8)), 1)
@@ -310,6 +443,20 @@ def low_frequency_slices(images: ArrayLike, K: int) -> tuple[NDArray[np.complex1
 
 def low_frequency_map(vol: ArrayLike, K: int) -> tuple[NDArray[np.complex128], Array]:
     """3-D Fourier coefficients of a cubic map with ``|k| <= K`` and their ``(kx, ky, kz)``.
+
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        A cubic map.
+    K : int
+        Largest radius in Fourier pixels, in ``[1, n // 2 - 1]``.
+
+    Returns
+    -------
+    values : ndarray of complex, shape (P,)
+        The coefficients.
+    g : ndarray, shape (P, 3)
+        Their ``(kx, ky, kz)`` in Fourier pixels.
 
     Examples
     --------
@@ -336,6 +483,24 @@ def soft_reconstruction(q, values, k2: ArrayLike, g3: ArrayLike, width: float = 
     point takes the Gaussian-weighted (width in Fourier pixels) average of the
     coefficients near it. Smooth in ``q``, so it differentiates (autograd), unlike
     nearest-neighbour or trilinear gridding, whose weights have kinks.
+
+    Parameters
+    ----------
+    q : array_like, shape (m, 4)
+        Orientations of the slices (autograd arrays allowed).
+    values : array_like, shape (m, P)
+        Slice coefficients, as from :func:`low_frequency_slices`.
+    k2 : array_like, shape (P, 2)
+        Their ``(kx, ky)``.
+    g3 : array_like, shape (G, 3)
+        Grid points ``(kx, ky, kz)`` to reconstruct.
+    width : float, default 0.6
+        Gaussian width in Fourier pixels.
+
+    Returns
+    -------
+    ndarray of complex, shape (G,)
+        The reconstructed coefficients.
 
     Examples
     --------
@@ -370,6 +535,20 @@ def fsc_loss(a, b, g3: ArrayLike):
     ``a`` and ``b`` are complex values on the grid points ``g3`` (from
     :func:`soft_reconstruction` or :func:`low_frequency_map`); shells are rounded
     ``|g|``, the zero shell is skipped.
+
+    Parameters
+    ----------
+    a : array_like, shape (G,)
+        Complex coefficients on ``g3``.
+    b : array_like, shape (G,)
+        Coefficients to compare with.
+    g3 : array_like, shape (G, 3)
+        The grid points.
+
+    Returns
+    -------
+    float
+        ``1 - mean FSC``, in ``[0, 2]``.
 
     Examples
     --------

@@ -66,6 +66,18 @@ Array = NDArray[np.float64]
 def band_limit_mask(n: int, L: float) -> Array:
     """Boolean ``(n, n)`` mask of centred Fourier pixels with radius ``<= L`` (in Fourier pixels).
 
+    Parameters
+    ----------
+    n : int
+        Image side.
+    L : float
+        Radius in Fourier pixels, non-negative.
+
+    Returns
+    -------
+    ndarray of bool, shape (n, n)
+        True inside the disc.
+
     Examples
     --------
     >>> int(band_limit_mask(8, 1).sum())
@@ -85,6 +97,17 @@ def score_poses(
     The score of a projection ``p`` is ``-min_t || y - p(. - t) ||^2`` restricted to
     Fourier pixels with ``|k| <= L`` (up to a constant); the best integer shift ``t``
     comes from one FFT cross-correlation per candidate (``shifts=False`` uses ``t = 0``).
+
+    Parameters
+    ----------
+    image : array_like, shape (n, n)
+        The image.
+    slices : array_like, shape (m, n, n)
+        Candidate projections (CTF applied if any).
+    L : float
+        Band limit in Fourier pixels.
+    shifts : bool, default True
+        Search integer shifts (``False``: score at zero shift).
 
     Returns
     -------
@@ -127,6 +150,18 @@ def shift_grid(extent_pixels: float, n_per_axis: int) -> Array:
     Cell-centred, as cryoDRGN's base shift grid: spacing ``2 extent / n_per_axis``, the
     outermost points half a spacing inside the extent (so zero is on the grid only for
     odd ``n_per_axis``).
+
+    Parameters
+    ----------
+    extent_pixels : float
+        Half-width of the covered square in pixels.
+    n_per_axis : int
+        Points per axis.
+
+    Returns
+    -------
+    ndarray, shape (n_per_axis**2, 2)
+        Shifts ``(x, y)`` in pixels.
 
     Examples
     --------
@@ -208,6 +243,13 @@ def hopf_children(level: int, index: ArrayLike) -> tuple[Array, Array]:
     halves and one neighbour on each side); of these 16, the 8 nearest the parent in
     quaternion distance are kept, as in cryoDRGN's ``so3_grid.get_neighbor``.
 
+    Parameters
+    ----------
+    level : int
+        Level of the parent grid, non-negative.
+    index : array_like of int
+        Indices of rotations in ``hopf_grid(level)``.
+
     Returns
     -------
     index : ndarray of int, shape (k, 8)
@@ -287,6 +329,18 @@ def shift_images(images: ArrayLike, shifts_pixels: ArrayLike) -> Array:
     Periodic: what leaves one edge re-enters at the other, so keep particles away
     from the box edge.
 
+    Parameters
+    ----------
+    images : array_like, shape (m, n, n)
+        Images indexed ``[y, x]``, origin at pixel ``n // 2``.
+    shifts_pixels : array_like, shape (m, 2)
+        Shift ``(x, y)`` of each image, pixels.
+
+    Returns
+    -------
+    ndarray, shape (m, n, n)
+        The shifted images.
+
     Examples
     --------
     >>> img = np.zeros((8, 8)); img[4, 4] = 1.0
@@ -333,7 +387,21 @@ def _check_defocus(defocus: ArrayLike | None, m: int) -> Array | None:
 
 @dataclass(frozen=True)
 class PoseSearchLevel:
-    """One level of :func:`search_poses`: grid level, band limit and the best poses found."""
+    """One level of :func:`search_poses`: grid level, band limit and the best poses found.
+
+    Attributes
+    ----------
+    grid_level : int
+        Hopf-grid level searched.
+    L : float
+        Band limit in Fourier pixels.
+    candidates_per_image : int
+        Poses scored per image.
+    rotations : ndarray
+        Best rotation of each image at this level, shape (m, 3, 3).
+    shifts_pixels : ndarray
+        Its shift ``(x, y)`` in pixels, shape (m, 2).
+    """
 
     grid_level: int
     L: float
@@ -408,6 +476,11 @@ def search_poses(
         Å, underfocus positive. ``None`` leaves the CTF out of the score.
     L_max : float, optional
         Default ``n // 2`` (Nyquist).
+
+    Returns
+    -------
+    PoseSearchResult
+        Best rotation and shift per image, with the levels' records.
 
     Examples
     --------
@@ -558,6 +631,34 @@ def reconstruct(
     CTF^2 + wiener)``: the data where they are dense, the prior where they are sparse
     (the minimiser of the data misfit plus ``wiener ||V - V0||^2``, per Fourier voxel).
 
+    Parameters
+    ----------
+    images : array_like, shape (m, n, n)
+        Particle images.
+    rotations : array_like, shape (m, 3, 3)
+        Their poses.
+    pixel_size : float
+        Pixel size in Å.
+    shifts_pixels : array_like, shape (m, 2), optional
+        Shifts ``(x, y)`` that moved each projection onto its image.
+    defocus : array_like, shape (m,), optional
+        Defocus of each image in Å, underfocus positive; ``None`` leaves the CTF out.
+    wiener : float, default 1.0
+        Wiener constant added to the denominator, positive.
+    voltage : float, default 300.0
+        Accelerating voltage in kV.
+    cs : float, default 2.7
+        Spherical aberration in mm.
+    amplitude_contrast : float, default 0.1
+        Fraction of amplitude contrast, in ``[0, 1)``.
+    prior : array_like, shape (n, n, n), optional
+        A map the result is pulled towards where data are sparse.
+
+    Returns
+    -------
+    ndarray, shape (n, n, n)
+        The reconstructed map.
+
     Examples
     --------
     >>> from helpers.volumes import gaussian_atoms_map, toy_protein
@@ -641,6 +742,22 @@ def frequency_marching(epoch: int, L_start: float, L_end: float, ramp_epochs: in
     cryoDRGN2's across-epoch ramp of the search's upper band limit (capped at
     ``L_end``; ``ramp_epochs = 0`` means no ramp, ``L_end`` from the start).
 
+    Parameters
+    ----------
+    epoch : int
+        Epoch index, non-negative.
+    L_start : float
+        Band limit of epoch 0 (Fourier pixels).
+    L_end : float
+        Band limit after the ramp.
+    ramp_epochs : int
+        Epochs over which it grows.
+
+    Returns
+    -------
+    float
+        The band limit of ``epoch``, at most ``L_end``.
+
     Examples
     --------
     >>> [frequency_marching(e, 4, 12, 4) for e in range(6)]
@@ -696,6 +813,32 @@ def ab_initio(
     ``lowpass``). cryoDRGN2 instead takes gradient steps on a
     neural decoder between searches; the alternation is the same.
 
+    Parameters
+    ----------
+    images : array_like, shape (m, n, n)
+        Particle images.
+    start : array_like, shape (n, n, n)
+        Starting map.
+    pixel_size : float
+        Pixel size in Å.
+    L_schedule : array_like
+        Upper band limit (Fourier pixels) of each epoch.
+    defocus : array_like, shape (m,), optional
+        Defocus of each image in Å, underfocus positive; ``None`` leaves the CTF out.
+    L_min : float, default 4.0
+        Lower band limit of the search.
+    wiener : float, default 1.0
+        Wiener constant of :func:`reconstruct`.
+    lowpass : bool, default False
+        Reconstruct only up to each epoch's band limit.
+    **search_kwargs
+        Passed on to :func:`search_poses`.
+
+    Returns
+    -------
+    AbInitioResult
+        The starting map and the map after every epoch, and the poses found in each.
+
     Examples
     --------
     >>> from helpers.volumes import gaussian_atoms_map, toy_protein
@@ -725,7 +868,17 @@ def ab_initio(
 
 
 class GlobalPoseErrors(NamedTuple):
-    """Pose errors after the best global rotation (and, if better, the mirror hand)."""
+    """Pose errors after the best global rotation (and, if better, the mirror hand).
+
+    Attributes
+    ----------
+    errors : ForwardRef('ndarray')
+        Angular error of each pose after alignment, radians.
+    rotation : ForwardRef('ndarray')
+        The global rotation applied.
+    mirrored : ForwardRef('bool')
+        Whether the mirror hand fitted better.
+    """
 
     errors: Array  # (m,) radians
     rotation: Array  # (3, 3) H with rotations ~ true_rotations @ H
@@ -740,6 +893,18 @@ def global_pose_errors(rotations: ArrayLike, true_rotations: ArrayLike) -> Globa
     ``R_i = R_true_i G^T``. We estimate ``H = G^T`` as the rotation nearest to
     ``sum_i R_true_i^T R_i`` (the chordal mean), and also try the mirrored poses
     ``J R_i J`` with ``J = diag(1, 1, -1)``; the hand with the smaller median error wins.
+
+    Parameters
+    ----------
+    rotations : array_like, shape (m, 3, 3)
+        Poses found.
+    true_rotations : array_like, shape (m, 3, 3)
+        The true poses.
+
+    Returns
+    -------
+    GlobalPoseErrors
+        Errors, the global rotation and the hand.
 
     Examples
     --------

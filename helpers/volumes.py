@@ -48,6 +48,18 @@ def _shape3(shape: int | tuple[int, int, int]) -> tuple[int, int, int]:
 def grid_coordinates(n: int, voxel_size: float = 1.0) -> Array:
     """Coordinates (Å) of the voxel centres along one axis, 0 at index ``n // 2``.
 
+    Parameters
+    ----------
+    n : int
+        Number of voxels.
+    voxel_size : float, default 1.0
+        Voxel size in Å.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        Coordinates in Å.
+
     Examples
     --------
     >>> grid_coordinates(4, 2.0)
@@ -80,6 +92,11 @@ def gaussian_atoms_map(
         Gaussian width in Å.
     weights : array_like, shape (n_atoms,), optional
         Per-atom weights (default 1).
+
+    Returns
+    -------
+    ndarray, shape (nz, ny, nx)
+        The map, ``[z, y, x]``.
 
     Examples
     --------
@@ -139,6 +156,11 @@ def scattering_amplitudes(elements: ArrayLike) -> Array:
     elements : array_like of str, shape (n,)
         Element symbols such as ``"C"``, ``"FE"``.
 
+    Returns
+    -------
+    ndarray
+        ``f_e(0)`` in Å, one per element.
+
     Examples
     --------
     >>> scattering_amplitudes(["C", "N", "O", "S", "FE"]).round(2)
@@ -170,6 +192,11 @@ def resolution_sigma(resolution: float) -> float:
     ----------
     resolution : float
         Resolution in Å, positive.
+
+    Returns
+    -------
+    float
+        ``sigma`` in Å.
 
     Examples
     --------
@@ -214,6 +241,11 @@ def simulate_map(
         ``(x, y, z)`` in Å of the centre of voxel ``[0, 0, 0]`` (as
         :class:`helpers.datasets.DensityMap` stores it). Default: the book's centred
         grid, with ``(0, 0, 0)`` at voxel ``n // 2``.
+
+    Returns
+    -------
+    ndarray, shape (nz, ny, nx)
+        The map, ``[z, y, x]``.
 
     Examples
     --------
@@ -268,6 +300,16 @@ def toy_protein(n_per_domain: int = 40) -> Array:
     alignment or an orientation has one answer. Centred on its centroid; always the
     same coordinates (no randomness).
 
+    Parameters
+    ----------
+    n_per_domain : int, default 40
+        Atoms per domain.
+
+    Returns
+    -------
+    ndarray, shape (3 n_per_domain, 3)
+        Coordinates in Å, centred.
+
     Examples
     --------
     >>> toy_protein().shape
@@ -295,7 +337,15 @@ def toy_protein(n_per_domain: int = 40) -> Array:
 
 
 class IndexAffine(NamedTuple):
-    """The result of :func:`index_affine`: ``in_index = matrix @ out_index + offset``."""
+    """The result of :func:`index_affine`: ``in_index = matrix @ out_index + offset``.
+
+    Attributes
+    ----------
+    matrix : ForwardRef('ndarray')
+        ``(3, 3)`` on ``[z, y, x]`` indices.
+    offset : ForwardRef('ndarray')
+        ``(3,)`` offset.
+    """
 
     matrix: Array  # (3, 3), acting on [z, y, x] indices
     offset: Array  # (3,)
@@ -361,6 +411,24 @@ def rotate_volume(
     the centre voxel ``n // 2``, interpolated with splines of ``order`` (1 = trilinear);
     outside the box the map is 0.
 
+    Parameters
+    ----------
+    vol : array_like, shape (nz, ny, nx)
+        The map.
+    R : array_like, shape (3, 3)
+        A rotation matrix.
+    shift : array_like, shape (3,), optional
+        Shift ``(x, y, z)`` in Å, applied after the rotation.
+    voxel_size : float, default 1.0
+        Voxel size in Å (for the shift).
+    order : int, default 1
+        Spline order (1: trilinear).
+
+    Returns
+    -------
+    ndarray, shape of ``vol``
+        The moved map (0 outside the box).
+
     Examples
     --------
     >>> vol = np.zeros((9, 9, 9)); vol[4, 4, 6] = 1.0            # a voxel at x = +2
@@ -387,6 +455,17 @@ def write_mrc(
     path: str | Path, vol: ArrayLike, voxel_size: float, origin: ArrayLike | None = None
 ) -> None:
     """Write a map to an MRC file with its voxel size (and origin, Å) in the header.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        File to write (overwritten).
+    vol : array_like, shape (nz, ny, nx)
+        The map.
+    voxel_size : float
+        Voxel size in Å, positive.
+    origin : array_like, shape (3,), optional
+        Origin ``(x, y, z)`` in Å (default 0).
 
     Examples
     --------
@@ -423,6 +502,15 @@ def read_mrc(path: str | Path) -> tuple[Array, float, Array]:
     ----------
     path : str or Path
         An MRC/CCP4 map file.
+
+    Returns
+    -------
+    vol : ndarray
+        The map, ``[z, y, x]``, float64.
+    voxel_size : float
+        Voxel size in Å.
+    origin : ndarray, shape (3,)
+        Origin ``(x, y, z)`` in Å.
 
     Examples
     --------
