@@ -15,7 +15,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
-from ._checks import as_float_array, check_int, check_positive, check_rotation_matrix, check_scalar
+from ._checks import (
+    as_float_array,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_rotation_matrix,
+    check_scalar,
+)
 from .rotations import axis_angle_to_matrix
 from .volumes import grid_coordinates
 
@@ -61,8 +68,7 @@ def toy_chain(n_per_helix: int = 12) -> Array:
     >>> bool(np.all(np.abs(np.linalg.norm(np.diff(X, axis=0), axis=1) - 3.8) < 0.3))
     True
     """
-    if n_per_helix < 4:
-        raise ValueError(f"n_per_helix must be at least 4, got {n_per_helix}")
+    n_per_helix = check_int(n_per_helix, "n_per_helix", low=4)
     k = np.arange(n_per_helix, dtype=float)
     a = np.deg2rad(100.0) * k
     rise = 1.5
@@ -161,10 +167,9 @@ def _check_atoms(coords: ArrayLike, weights: ArrayLike | None) -> tuple[Array, A
 
 
 def _check_grid(n: int, pixel_size: float, sigma: float) -> None:
-    if int(n) != n or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
-    if not (pixel_size > 0 and sigma > 0):
-        raise ValueError(f"pixel_size and sigma must be positive, got {pixel_size}, {sigma}")
+    check_int(n, "n", low=2)
+    check_positive(pixel_size, "pixel_size")
+    check_positive(sigma, "sigma")
 
 
 def _gaussians(P: Array, n: int, pixel_size: float, sigma: float) -> tuple[Array, Array, Array]:
@@ -286,7 +291,7 @@ def projection_loss(
     Y = Y[None] if Y.ndim == 2 else Y
     if Y.ndim != 3 or Y.shape[0] != len(R) or Y.shape[1] != Y.shape[2]:
         raise ValueError(
-            f"images must have shape ({len(R)}, n, n) to match the rotations, got {Y.shape}"
+            f"images must have shape ({len(R)}, n, n), one per rotation of Rs, got {Y.shape}"
         )
     if per_view and C.shape[:2] != (len(R), len(X)):
         raise ValueError(f"coords of shape {C.shape} need one structure per view ({len(R)})")
@@ -417,9 +422,17 @@ def fit_atoms(
     True
     """
     X = as_float_array(coords0, "coords0", (3,)).copy()
-    if bond_weight < 0 or lr <= 0 or steps < 1 or save_every < 1:
-        raise ValueError("bond_weight must be >= 0, lr > 0, steps >= 1 and save_every >= 1")
-    L = np.linalg.norm(np.diff(X, axis=0), axis=1) if bond_lengths is None else bond_lengths
+    bond_weight = check_nonnegative(bond_weight, "bond_weight")
+    lr = check_positive(lr, "lr")
+    steps = check_int(steps, "steps", low=1)
+    save_every = check_int(save_every, "save_every", low=1)
+    _check_grid(2, pixel_size, sigma)
+    if bond_lengths is None:
+        L = np.linalg.norm(np.diff(X, axis=0), axis=1)
+    else:
+        L = as_float_array(bond_lengths, "bond_lengths")
+        if L.shape != (len(X) - 1,):
+            raise ValueError(f"bond_lengths must have shape ({len(X) - 1},), got {L.shape}")
     loss0, _ = projection_loss(X, Rs, images, pixel_size, sigma, weights)
     scale = max(loss0, 1e-12)
     m1 = np.zeros_like(X)
@@ -537,12 +550,17 @@ def fit_hinge(
     True
     """
     X0 = as_float_array(coords, "coords", (3,))
+    if X0.ndim != 2:
+        raise ValueError(f"coords must have shape (n_atoms, 3), got {X0.shape}")
     u = as_float_array(axis, "axis")
     if u.shape != (3,) or np.linalg.norm(u) == 0:
         raise ValueError("axis must be a non-zero 3-vector")
     u = u / np.linalg.norm(u)
-    if steps < 1 or lr <= 0:
-        raise ValueError("steps must be >= 1 and lr > 0")
+    pivot_index = check_int(pivot_index, "pivot_index", low=0, high=len(X0) - 1)
+    angle0 = check_scalar(angle0, "angle0")
+    steps = check_int(steps, "steps", low=1)
+    lr = check_positive(lr, "lr")
+    _check_grid(2, pixel_size, sigma)
     p = X0[pivot_index]
     opt = _Adam([np.zeros(1)], [lr])
     a = np.array([float(angle0)])
@@ -705,15 +723,17 @@ def fit_latent_decoder(
     m = len(R)
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator")
-    if isinstance(latent_dim, bool) or int(latent_dim) != latent_dim or latent_dim < 1:
-        raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}")
-    if bond_weight < 0 or lr <= 0 or lr_latent <= 0 or steps < 1 or m < 3:
-        raise ValueError("need bond_weight >= 0, lr > 0, lr_latent > 0, steps >= 1, >= 3 images")
-    k = int(latent_dim)
-    if degree not in (1, 2):
+    k = check_int(latent_dim, "latent_dim", low=1)
+    bond_weight = check_nonnegative(bond_weight, "bond_weight")
+    lr = check_positive(lr, "lr")
+    lr_latent = check_positive(lr_latent, "lr_latent")
+    steps = check_int(steps, "steps", low=1)
+    network_cutoff = check_nonnegative(network_cutoff, "network_cutoff")
+    _check_grid(2, pixel_size, sigma)
+    if m < 3:
+        raise ValueError(f"Rs: need at least 3 images and rotations, got {m}")
+    if isinstance(degree, bool) or degree not in (1, 2):
         raise ValueError(f"degree must be 1 (linear decoder) or 2 (quadratic), got {degree!r}")
-    if network_cutoff < 0:
-        raise ValueError(f"network_cutoff must be >= 0 (Å), got {network_cutoff}")
     # restrained pairs: the chain's bonds, plus every pair closer than network_cutoff
     ii, jj = np.triu_indices(len(X0), 1)
     D0 = np.linalg.norm(X0[jj] - X0[ii], axis=1)

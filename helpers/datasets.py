@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._checks import check_bool
+
 __all__ = [
     "FILES",
     "Structure",
@@ -124,8 +126,9 @@ def data_path(name: str, verify: bool = True) -> Path:
     >>> data_path("1ubi.pdb").name
     '1ubi.pdb'
     """
-    if name not in FILES:
+    if not isinstance(name, str) or name not in FILES:
         raise ValueError(f"name must be one of {sorted(FILES)}, got {name!r}")
+    verify = check_bool(verify, "verify")
     p = data_dir() / name
     if verify:
         digest = hashlib.sha256(p.read_bytes()).hexdigest()
@@ -288,6 +291,10 @@ def read_pdb(path: str | Path, name: str | None = None) -> Structure:
     >>> len(s), int(s.hetero.sum()), sorted(set(s.elements.tolist()))
     (4468, 172, ['C', 'Fe', 'N', 'O', 'S'])
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"path must be a str or a path, got {type(path).__name__}")
+    if name is not None and not isinstance(name, str):
+        raise ValueError(f"name must be a string, got {type(name).__name__}")
     rows: list[tuple] = []
     biomt: dict[int, list[list[float]]] = {}
     model, biomolecule = 1, 0

@@ -23,7 +23,7 @@ from numpy.polynomial import legendre
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from ._checks import as_float_array, check_int, check_positive
+from ._checks import as_float_array, check_int, check_nonnegative, check_positive
 
 Array = NDArray[np.float64]
 
@@ -611,10 +611,13 @@ def fit_hyper_molecule(
         )
     if np.any(np.abs(tt) > 1):
         raise ValueError("t must lie in [-1, 1]")
-    if max_degree < 1 or ridge < 0:
-        raise ValueError("max_degree must be >= 1 and ridge >= 0")
+    Q = check_int(max_degree, "max_degree", low=1)
+    ridge = check_nonnegative(ridge, "ridge")
+    chunk = check_int(chunk, "chunk", low=1)
+    bin_size = check_positive(bin_size, "bin_size")
+    if basis is not None and not isinstance(basis, (HyperBasis, FourierBesselBasis)):
+        raise ValueError(f"basis must be a HyperBasis or FourierBesselBasis, got {basis!r}")
     b = basis if basis is not None else HyperBasis()
-    Q = int(max_degree)
     P = _temporal(temporal, tt, Q)
     A4 = None
     rhs = None

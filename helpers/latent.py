@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import atomic
-from ._checks import as_float_array, check_bool, check_int, check_positive
+from ._checks import as_float_array, check_bool, check_int, check_nonnegative, check_positive
 from .rotations import axis_angle_to_matrix
 
 Array = NDArray[np.float64]
@@ -341,13 +341,11 @@ def fit_projected_ppca(
         raise ValueError(f"Y must be (n, bins) and B (n, bins, K); got {Yf.shape}, {Bf.shape}")
     n, bins = Yf.shape
     K = Bf.shape[2]
-    if int(k) != k or not 1 <= k < min(K, bins):
-        raise ValueError(f"k must be an integer with 1 <= k < min(K, bins), got {k}")
+    k = check_int(k, "k", low=1, high=min(K, bins) - 1)
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator")
-    if n_iter < 1 or ridge < 0:
-        raise ValueError("n_iter must be >= 1 and ridge >= 0")
-    k = int(k)
+    n_iter = check_int(n_iter, "n_iter", low=1)
+    ridge = check_nonnegative(ridge, "ridge")
     G = np.matmul(Bf.transpose(0, 2, 1), Bf)  # (n, K, K)
     Gsum = G.sum(axis=0)
     lam = ridge * np.mean(np.diag(Gsum))
@@ -486,10 +484,9 @@ def _adam(params, grads, state, lr, t, b1=0.9, b2=0.999, eps=1e-8):
 def _check_fit_args(X, hidden, steps, lr, rng):
     if X.ndim != 2:
         raise ValueError(f"X must be (n, d), got {X.shape}")
-    if int(hidden) != hidden or hidden < 1 or int(steps) != steps or steps < 1:
-        raise ValueError("hidden and steps must be positive integers")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    check_int(hidden, "hidden", low=1)
+    check_int(steps, "steps", low=1)
+    check_positive(lr, "lr")
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator")
 
@@ -543,6 +540,7 @@ def fit_mlp(
     yf = as_float_array(y, "y")
     yf = yf[:, None] if yf.ndim == 1 else yf
     _check_fit_args(Xf, hidden, steps, lr, rng)
+    weight_decay = check_nonnegative(weight_decay, "weight_decay")
     if len(yf) != len(Xf):
         raise ValueError(f"y must have {len(Xf)} rows, got {len(yf)}")
     net = MLP.init(Xf.shape[1], int(hidden), yf.shape[1], rng)
@@ -617,8 +615,7 @@ def fit_autoencoder(
     """
     Xf = as_float_array(X, "X")
     _check_fit_args(Xf, hidden, steps, lr, rng)
-    if int(k) != k or not 1 <= k < Xf.shape[1]:
-        raise ValueError(f"k must be an integer with 1 <= k < {Xf.shape[1]}, got {k}")
+    k = check_int(k, "k", low=1, high=Xf.shape[1] - 1)
     enc = MLP.init(Xf.shape[1], int(hidden), int(k), rng)
     dec = MLP.init(int(k), int(hidden), Xf.shape[1], rng)
     state: dict = {}

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 import autograd.numpy as anp
 import numpy as np
 from autograd import grad
+from autograd.tracer import getval, isbox
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int, check_positive, check_scalar
 from .fourier import centered_fft, frequency_components
 from .volumes import grid_coordinates
 
@@ -52,7 +53,36 @@ def _check_quats(q: ArrayLike, name: str) -> Array:
     a = as_float_array(q, name, (4,))
     if a.ndim != 2:
         raise ValueError(f"{name} must have shape (m, 4), got {a.shape}")
+    if np.any(np.sum(a * a, axis=1) == 0):
+        raise ValueError(f"{name} must be non-zero quaternions")
     return a
+
+
+def _check_traced(
+    x, name: str, shape: tuple[int | None, ...], complex_ok: bool = False, context: str = ""
+):
+    """Check an argument that autograd may be tracing: its value (the array inside an
+    autograd box) must be a finite numeric array of ``shape`` (``None``: any size there).
+    Returns ``x`` itself, so the trace is kept; plain input comes back as an array."""
+    val = getval(x)
+    if complex_ok and np.iscomplexobj(val):
+        arr = np.asarray(val)
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must be finite (no NaN or inf)")
+    else:
+        arr = as_float_array(val, name)
+    if arr.ndim != len(shape) or any(w is not None and w != d for w, d in zip(shape, arr.shape)):
+        want = "(" + ", ".join("m" if w is None else str(w) for w in shape)
+        want += ",)" if len(shape) == 1 else ")"
+        raise ValueError(f"{name} must have shape {want}{context}, got {arr.shape}")
+    return x if isbox(x) else arr
+
+
+def _check_traced_quats(q, name: str):
+    q = _check_traced(q, name, (None, 4))
+    if np.any(np.sum(getval(q) ** 2, axis=1) == 0):
+        raise ValueError(f"{name} must be non-zero quaternions")
+    return q
 
 
 def quat_rows(q):
@@ -78,6 +108,7 @@ def quat_rows(q):
     array([[1., 0., 0.],
            [0., 1., 0.]])
     """
+    q = _check_traced_quats(q, "q")
     q = q / anp.sqrt(anp.sum(q * q, axis=1, keepdims=True))
     w, x, y, z = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
     r0 = anp.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], axis=1)
@@ -118,8 +149,12 @@ def render_atoms(q, coords: ArrayLike, n: int, pixel_size: float, sigma: float =
     True
     """
     X = as_float_array(coords, "coords", (3,))
-    if int(n) != n or n < 2 or not (pixel_size > 0 and sigma > 0):
-        raise ValueError("n must be an integer >= 2, pixel_size and sigma positive")
+    if X.ndim != 2:
+        raise ValueError(f"coords must have shape (n_atoms, 3), got {X.shape}")
+    n = check_int(n, "n", low=2)
+    pixel_size = check_positive(pixel_size, "pixel_size")
+    sigma = check_positive(sigma, "sigma")
+    q = _check_traced_quats(q, "q")
     g = grid_coordinates(int(n), pixel_size)
     P = anp.einsum("mij,aj->mai", quat_rows(q), X)
     gx = anp.exp(-0.5 * ((g[None, None, :] - P[:, :, 0:1]) / sigma) ** 2)
@@ -169,6 +204,9 @@ def qd_loss(q_hat, q: ArrayLike, symmetry: ArrayLike | None = None):
     0.0
     """
     qt = _check_quats(q, "q")
+    q_hat = _check_traced_quats(q_hat, "q_hat")
+    if getval(q_hat).shape != qt.shape:
+        raise ValueError(f"q_hat must have the shape {qt.shape} of q, got {getval(q_hat).shape}")
     Q = _equivalents(qt / np.linalg.norm(qt, axis=1, keepdims=True), symmetry)
     qh = q_hat / anp.sqrt(anp.sum(q_hat * q_hat, axis=1, keepdims=True))
     dots = anp.sum(qh[:, None, :] * Q, axis=2)
@@ -206,7 +244,11 @@ def reprojection_loss(
     >>> float(reprojection_loss(q, q, X, 12, 2.0, 2.0))
     0.0
     """
-    target = render_atoms(_check_quats(q, "q"), coords, n, pixel_size, sigma)
+    qt = _check_quats(q, "q")
+    q_hat = _check_traced_quats(q_hat, "q_hat")
+    if getval(q_hat).shape != qt.shape:
+        raise ValueError(f"q_hat must have the shape {qt.shape} of q, got {getval(q_hat).shape}")
+    target = render_atoms(qt, coords, n, pixel_size, sigma)
     return anp.mean(anp.abs(render_atoms(q_hat, coords, n, pixel_size, sigma) - target))
 
 
@@ -232,8 +274,9 @@ def init_mlp(sizes: list[int], rng: np.random.Generator) -> list[tuple[Array, Ar
     """
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator")
-    if len(sizes) < 2 or any(int(s) != s or s < 1 for s in sizes):
-        raise ValueError(f"sizes must be at least two positive integers, got {sizes!r}")
+    if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
+        raise ValueError(f"sizes must be a list of at least two layer widths, got {sizes!r}")
+    sizes = [check_int(w, "sizes", low=1) for w in sizes]
     return [
         (rng.normal(scale=np.sqrt(2.0 / a), size=(a, b)), np.zeros(b))
         for a, b in zip(sizes[:-1], sizes[1:])
@@ -262,6 +305,13 @@ def mlp_quats(params: list, x):
     >>> bool(np.allclose(np.linalg.norm(q, axis=1), 1.0))
     True
     """
+    pv = getval(params)  # a traced list when autograd differentiates the weights
+    if not isinstance(pv, (list, tuple)) or not pv:
+        raise ValueError("params must be a non-empty list of (weights, biases), as from init_mlp")
+    for layer in pv:
+        if not isinstance(getval(layer), (list, tuple)) or len(getval(layer)) != 2:
+            raise ValueError("params must hold one (weights, biases) pair per layer")
+    x = _check_traced(x, "x", (None, np.shape(getval(getval(pv[0])[0]))[0]))
     h = x
     for W, b in params[:-1]:
         h = anp.maximum(0.0, anp.dot(h, W) + b)
@@ -359,14 +409,16 @@ def train_orientation_net(
     """
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator")
-    if not 0.0 <= w <= 1.0:
-        raise ValueError(f"w must lie in [0, 1], got {w}")
+    w = check_scalar(w, "w", 0.0, 1.0)
     if w < 1.0 and coords is None:
         raise ValueError("w < 1 needs coords for the reprojection term")
-    if int(steps) != steps or steps < 1 or batch_size < 1 or lr <= 0:
-        raise ValueError("steps and batch_size must be positive integers, lr positive")
-    if sizes[-1] != 4:
-        raise ValueError(f"the last layer must have 4 outputs, got {sizes[-1]}")
+    steps = check_int(steps, "steps", low=1)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    lr = check_positive(lr, "lr")
+    if not callable(sample):
+        raise ValueError(f"sample must be a function sample(batch_size, rng), got {sample!r}")
+    if not isinstance(sizes, (list, tuple)) or len(sizes) < 2 or sizes[-1] != 4:
+        raise ValueError(f"sizes must be layer widths ending in 4 outputs, got {sizes!r}")
 
     def objective(params, x, q):
         q_hat = mlp_quats(params, x)
@@ -433,8 +485,7 @@ def low_frequency_slices(images: ArrayLike, K: int) -> tuple[NDArray[np.complex1
     if imgs.ndim != 3 or imgs.shape[1] != imgs.shape[2]:
         raise ValueError(f"images must have shape (m, n, n), got {imgs.shape}")
     n = imgs.shape[1]
-    if int(K) != K or not 1 <= K < n // 2:
-        raise ValueError(f"K must be an integer in [1, {n // 2 - 1}], got {K!r}")
+    K = check_int(K, "K", low=1, high=n // 2 - 1)
     F = centered_fft(imgs, axes=(1, 2))
     ky, kx = frequency_components(n)
     keep = kx**2 + ky**2 <= K * K
@@ -468,8 +519,7 @@ def low_frequency_map(vol: ArrayLike, K: int) -> tuple[NDArray[np.complex128], A
     if v.ndim != 3 or len(set(v.shape)) != 1:
         raise ValueError(f"vol must be a cubic map, got shape {v.shape}")
     n = v.shape[0]
-    if int(K) != K or not 1 <= K < n // 2:
-        raise ValueError(f"K must be an integer in [1, {n // 2 - 1}], got {K!r}")
+    K = check_int(K, "K", low=1, high=n // 2 - 1)
     F = centered_fft(v)
     kz, ky, kx = frequency_components(n, ndim=3)
     keep = kx**2 + ky**2 + kz**2 <= K * K
@@ -515,8 +565,17 @@ def soft_reconstruction(q, values, k2: ArrayLike, g3: ArrayLike, width: float = 
     """
     K2 = as_float_array(k2, "k2", (2,))
     G3 = as_float_array(g3, "g3", (3,))
-    if width <= 0:
-        raise ValueError(f"width must be positive, got {width}")
+    if K2.ndim != 2 or G3.ndim != 2:
+        raise ValueError(f"k2 must be (P, 2) and g3 (G, 3), got {K2.shape} and {G3.shape}")
+    width = check_positive(width, "width")
+    q = _check_traced_quats(q, "q")
+    values = _check_traced(
+        values,
+        "values",
+        (len(getval(q)), len(K2)),
+        True,
+        " (a row per quaternion of q, a column per k2)",
+    )
     rows = quat_rows(q)  # (m, 2, 3)
     pos = K2[None, :, 0:1] * rows[:, None, 0, :] + K2[None, :, 1:2] * rows[:, None, 1, :]
     pos = anp.reshape(pos, (-1, 3))  # (m P, 3)
@@ -557,6 +616,10 @@ def fsc_loss(a, b, g3: ArrayLike):
     (0.0, 2.0)
     """
     G3 = as_float_array(g3, "g3", (3,))
+    if G3.ndim != 2:
+        raise ValueError(f"g3 must have shape (G, 3), got {G3.shape}")
+    a = _check_traced(a, "a", (len(G3),), True, " (one value per point of g3)")
+    b = _check_traced(b, "b", (len(G3),), True, " (one value per point of g3)")
     shell = np.rint(np.linalg.norm(G3, axis=1)).astype(int)
     terms = []
     for s in range(1, int(shell.max()) + 1):

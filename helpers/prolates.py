@@ -36,7 +36,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int, check_positive
 
 Array = NDArray[np.float64]
 
@@ -61,9 +61,7 @@ def _check_order(N: int, p: int) -> None:
 
 
 def _check_c(c: float) -> float:
-    if not np.isfinite(c) or c <= 0:
-        raise ValueError(f"c must be a positive finite number, got {c!r}")
-    return float(c)
+    return check_positive(c, "c")
 
 
 def harmonic_count(N: int, p: int) -> int:
@@ -193,6 +191,7 @@ def radial_zernike(x: ArrayLike, N: int, p: int, size: int) -> Array:
     True
     """
     _check_order(N, p)
+    size = check_int(size, "size", low=1)
     xx = as_float_array(x, "x").reshape(-1)
     if np.any(xx < 0) or np.any(xx > 1):
         raise ValueError("x must lie in [0, 1]")
@@ -263,7 +262,7 @@ def radial_gpsf(c: float, N: int, p: int, count: int, size: int | None = None) -
     _check_order(N, p)
     if not isinstance(count, (int, np.integer)) or count < 1:
         raise ValueError(f"count must be a positive integer, got {count!r}")
-    K = int(size) if size is not None else int(count) + 30 + int(c)
+    K = check_int(size, "size", low=1) if size is not None else int(count) + 30 + int(c)
     if K < count + 2:
         raise ValueError(f"size must be at least count + 2, got {size}")
     chi, H = np.linalg.eigh(zernike_tridiagonal(c, N, p, K))
