@@ -27,7 +27,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
-from ._checks import as_float_array, check_int, check_nonnegative, check_rotation_matrix
+from ._checks import (
+    as_float_array,
+    check_bool,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_rotation_matrix,
+)
 from .euler import euler_to_matrix
 from .fourier import (
     centered_fft,
@@ -376,7 +383,10 @@ def _ctf_grid(
 def _check_defocus(defocus: ArrayLike | None, m: int) -> Array | None:
     if defocus is None:
         return None
-    d = np.broadcast_to(as_float_array(defocus, "defocus"), (m,)).copy()
+    d = as_float_array(defocus, "defocus")
+    if d.shape not in ((), (1,), (m,)):
+        raise ValueError(f"defocus must be a number or have shape ({m},), got {d.shape}")
+    d = np.broadcast_to(d, (m,)).copy()
     if np.any(d <= 0):
         raise ValueError("defocus must be positive (Å, underfocus positive)")
     return d
@@ -499,14 +509,16 @@ def search_poses(
     n = Y.shape[1]
     if v.shape != (n, n, n):
         raise ValueError(f"vol must have shape ({n}, {n}, {n}) to match the images, got {v.shape}")
-    if not pixel_size > 0:
-        raise ValueError(f"pixel_size must be positive, got {pixel_size}")
-    for name, val in (("n_levels", n_levels), ("n_keep", n_keep)):
-        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 1:
-            raise ValueError(f"{name} must be a positive integer, got {val!r}")
-    L_max = n // 2 if L_max is None else float(L_max)
-    if not 0 < L_min <= L_max:
-        raise ValueError(f"need 0 < L_min <= L_max, got L_min={L_min}, L_max={L_max}")
+    pixel_size = check_positive(pixel_size, "pixel_size")
+    n_levels = check_int(n_levels, "n_levels", low=1)
+    n_keep = check_int(n_keep, "n_keep", low=1)
+    base_level = check_int(base_level, "base_level", low=0)
+    shift_extent_pixels = check_nonnegative(shift_extent_pixels, "shift_extent_pixels")
+    shift_n_per_axis = check_int(shift_n_per_axis, "shift_n_per_axis", low=1)
+    L_min = check_positive(L_min, "L_min")
+    L_max = n // 2 if L_max is None else check_positive(L_max, "L_max")
+    if L_min > L_max:
+        raise ValueError(f"L_min must be <= L_max, got L_min={L_min}, L_max={L_max}")
     m = len(Y)
     d = _check_defocus(defocus, m)
     C = _ctf_grid(n, pixel_size, d, voltage, cs, amplitude_contrast)
@@ -684,8 +696,8 @@ def reconstruct(
     )
     if t.shape != (m, 2):
         raise ValueError(f"shifts_pixels must have shape ({m}, 2), got {t.shape}")
-    if not pixel_size > 0 or not wiener > 0:
-        raise ValueError("pixel_size and wiener must be positive")
+    pixel_size = check_positive(pixel_size, "pixel_size")
+    wiener = check_positive(wiener, "wiener")
     d = _check_defocus(defocus, m)
     pad = 2
     N = pad * n
@@ -855,6 +867,12 @@ def ab_initio(
     sched = as_float_array(L_schedule, "L_schedule")
     if sched.ndim != 1 or len(sched) < 1 or np.any(sched <= 0):
         raise ValueError("L_schedule must be a non-empty 1-D sequence of positive band limits")
+    pixel_size = check_positive(pixel_size, "pixel_size")
+    L_min = check_positive(L_min, "L_min")
+    wiener = check_positive(wiener, "wiener")
+    lowpass = check_bool(lowpass, "lowpass")
+    if v.shape != (Y.shape[-1],) * 3:
+        raise ValueError(f"start must be a cubic map of the images' size, got {v.shape}")
     vols, rots, shifts = [v], [], []
     for L in sched:
         res = search_poses(Y, v, pixel_size, defocus, L_min=min(L_min, L), L_max=L, **search_kwargs)

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array, check_int, check_positive
+from ._checks import as_float_array, check_int, check_nonnegative, check_positive
 
 __all__ = [
     "Pose",
@@ -533,6 +533,16 @@ def map_superposition(
 
     from .rotations import quat_to_matrix
 
+    df = check_positive(df, "df")
+    mean_prior_scale = check_positive(mean_prior_scale, "mean_prior_scale")
+    if translation_sd is not None:
+        translation_sd = check_positive(translation_sd, "translation_sd")
+    scale_prior_sd = check_positive(scale_prior_sd, "scale_prior_sd")
+    invgamma_shape = check_positive(invgamma_shape, "invgamma_shape")
+    invgamma_scale = check_positive(invgamma_scale, "invgamma_scale")
+    if bond_length is not None:
+        bond_length = check_positive(bond_length, "bond_length")
+    bond_weight = check_nonnegative(bond_weight, "bond_weight")
     model = dict(
         df=df,
         mean_prior_scale=mean_prior_scale,
@@ -726,8 +736,7 @@ def laplace_superposition(
 
     if not isinstance(result, SuperpositionResult) or not result.model:
         raise ValueError("result must be a SuperpositionResult of map_superposition")
-    if not np.isfinite(step) or step <= 0:
-        raise ValueError("step must be positive")
+    step = check_positive(step, "step")
     neg_log_post, unpack, (centroids, pre, A) = _model_objective(Xs, result.model)
     N, n, _ = A.shape
     if result.mean.shape != (n, 3):

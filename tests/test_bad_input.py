@@ -547,6 +547,86 @@ CASES += [
 ]
 
 
+# ---- searches (dataclass results, like the fits)
+SVOL = volumes.gaussian_atoms_map(volumes.toy_protein(), 12, 3.0, 3.0)
+SIMG = imaging.fourier_slices(SVOL, RS[:2])
+STRUCTS = np.stack([PTS * 3, PTS * 3 + 0.1])
+SUPER = superposition.map_superposition(STRUCTS, max_iter=50)
+
+CASES += [
+    (
+        posesearch.search_poses,
+        dict(images=SIMG, vol=SVOL, pixel_size=3.0, n_levels=2, base_level=0, n_keep=2),
+        {
+            "images": [SIMG[0], SIMG[:, :5]],
+            "vol": [SVOL[:5], IMG8],
+            "pixel_size": POS,
+            "defocus": [[NAN, 1.0], [1.0, 2.0, 3.0]],
+            "base_level": NONNEGINT,
+            "n_levels": POSINT,
+            "n_keep": POSINT,
+            "L_min": POS,
+            "L_max": POS[:5] + POS[6:],
+            "shift_extent_pixels": NONNEG,
+            "shift_n_per_axis": POSINT,
+        },
+    ),
+    (
+        posesearch.reconstruct,
+        dict(images=SIMG, rotations=RS[:2], pixel_size=3.0),
+        {
+            "images": [SIMG[0], "a"],
+            "rotations": [RS[:3], R3],
+            "pixel_size": POS,
+            "shifts_pixels": [np.zeros((3, 2)), [[NAN, 0]] * 2],
+            "defocus": [[NAN, 1.0]],
+            "wiener": POS,
+            "prior": [SVOL[:5]],
+        },
+    ),
+    (
+        posesearch.ab_initio,
+        dict(images=SIMG, start=SVOL, pixel_size=3.0, L_schedule=[3], n_levels=2, base_level=0),
+        {
+            "images": [SIMG[0]],
+            "start": [SVOL[:5]],
+            "pixel_size": POS,
+            "L_schedule": [[], [NAN], [-1.0], "a"],
+            "L_min": POS,
+            "wiener": POS,
+            "lowpass": ["yes", None],
+        },
+    ),
+    (
+        posesearch.global_pose_errors,
+        dict(rotations=RS, true_rotations=RS),
+        {"rotations": [RS[:2], "a"], "true_rotations": [RS[:3]]},
+    ),
+    (
+        superposition.map_superposition,
+        dict(Xs=STRUCTS, max_iter=20),
+        {
+            "Xs": [PTS, STRUCTS[:1], "a"],
+            "df": POS,
+            "mean_prior_scale": POS,
+            "translation_sd": POS[:5] + POS[6:],
+            "scale_prior": ["normal", 1],
+            "scale_prior_sd": POS,
+            "invgamma_shape": POS,
+            "invgamma_scale": POS,
+            "likelihood": ["pair", 1],
+            "bond_weight": NONNEG,
+            "max_iter": POSINT,
+        },
+    ),
+    (
+        superposition.laplace_superposition,
+        dict(Xs=STRUCTS, result=SUPER),
+        {"Xs": [STRUCTS[:, :3], "a"], "result": [None, 3], "step": POS},
+    ),
+]
+
+
 def _ids():
     out = []
     for fn, _, bad in CASES:
