@@ -66,7 +66,7 @@ def kabsch(X: ArrayLike, Y: ArrayLike, weights: ArrayLike | None = None) -> Pose
     Parameters
     ----------
     X, Y : array_like, shape (..., n, 3)
-        Corresponding points (target and mobile).
+        Corresponding points (target and mobile), at least 3.
     weights : array_like, shape (n,), optional
         Non-negative weights, not all zero.
 
@@ -86,12 +86,16 @@ def kabsch(X: ArrayLike, Y: ArrayLike, weights: ArrayLike | None = None) -> Pose
     """
     X, Y = _pair(X, Y)
     n = X.shape[-2]
+    if n < 3:  # one point fixes no rotation, two leave the turn about their line free
+        raise ValueError(f"X and Y need at least 3 points to determine a rotation, got {n}")
     if weights is None:
         w = np.full(n, 1.0 / n)
     else:
         w = as_float_array(weights, "weights", ())
         if w.shape != (n,) or np.any(w < 0) or w.sum() <= 0:
             raise ValueError(f"weights must be non-negative with shape ({n},) and a positive sum")
+        if np.count_nonzero(w) < 3:
+            raise ValueError("weights must be positive on at least 3 points to fix a rotation")
         w = w / w.sum()
     cx = np.einsum("n,...nd->...d", w, X)
     cy = np.einsum("n,...nd->...d", w, Y)
