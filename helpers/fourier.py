@@ -3,10 +3,10 @@
 Every map and image in the book has its origin at the centre pixel ``n // 2`` (see
 ``book/conventions.md``), and so does every transform: index ``n // 2`` of a transform is
 zero frequency and index ``n // 2 + k`` is frequency ``k`` (in Fourier pixels, cycles per
-box), i.e. ``k / (n * pixel_size)`` in 1/Å. With that convention a real, centro-symmetric
-object has a real transform, and the transform of a centred image is the continuous
-transform sampled at the grid frequencies. This module holds the pieces that convention
-needs:
+box), i.e. ``k / (n * pixel_size)`` in 1/Å. With that convention the transform carries no
+phase ramp from the choice of origin: a real object symmetric about the centre pixel has a
+real transform, and a compact object's transform samples its continuous transform (up to
+aliasing) at the grid frequencies. This module holds the pieces that convention needs:
 
 - :func:`centered_fft`, :func:`centered_ifft`: the transforms (``ifftshift``, FFT,
   ``fftshift``) over chosen axes, so a stack of images is transformed in one call;
