@@ -342,6 +342,16 @@ CASES += [
         },
     ),
     (
+        orientnet.qd_mlp_value_and_grad,
+        dict(params=orientnet.init_mlp([3, 4], _gen()), x=np.ones((2, 3)), q=Q2),
+        {
+            "params": [[], None, [(np.ones((3, 4)),)]],
+            "x": [np.ones((2, 5)), np.ones((3, 3)), [[NAN, 0, 0]] * 2],
+            "q": [np.ones((2, 3)), [[0.0] * 4] * 2],
+            "symmetry": [np.ones(3)],
+        },
+    ),
+    (
         orientnet.low_frequency_slices,
         dict(images=np.ones((2, 8, 8)), K=2),
         {"images": [IMG8, "a"], "K": POSINT + [4]},
