@@ -993,29 +993,36 @@ def _coarse_vectors(vol, vs, spacing, bandwidth, thr, n):
 
 
 def _splat(points: Array, values: Array, n: int, Rs: Array) -> Array:
-    """Trilinear splat of rotated points (Å/spacing units about n//2) into (m, 3, n, n, n)."""
-    m = len(Rs)
-    out = np.zeros((m, 3, n * n * n))
-    c = n // 2
-    for k, R in enumerate(Rs):
-        p = points @ R.T + c
-        v = values @ R.T
-        f = np.floor(p)
-        r = p - f
-        i = f.astype(np.int64)
-        for dz in (0, 1):
-            for dy in (0, 1):
-                for dx in (0, 1):
-                    w = (
-                        (r[:, 0] if dx else 1 - r[:, 0])
-                        * (r[:, 1] if dy else 1 - r[:, 1])
-                        * (r[:, 2] if dz else 1 - r[:, 2])
-                    )
-                    ix, iy, iz = i[:, 0] + dx, i[:, 1] + dy, i[:, 2] + dz
-                    ok = (ix >= 0) & (ix < n) & (iy >= 0) & (iy < n) & (iz >= 0) & (iz < n)
-                    j = ((iz * n + iy) * n + ix)[ok]
-                    for ch in range(3):
-                        out[k, ch] += np.bincount(j, w[ok] * v[ok, ch], minlength=n**3)
+    """Trilinear splat of rotated points (Å/spacing units about n//2) into (m, 3, n, n, n).
+
+    Point ``p`` with vector ``v`` adds ``w_corner R v`` to the 8 grid corners around
+    ``R p + n // 2``; one ``bincount`` for the whole stack of rotations.
+    """
+    m, c, n3 = len(Rs), n // 2, n**3
+    p = np.einsum("pj,mij->mpi", points, Rs) + c  # (m, P, 3) in (x, y, z)
+    v = np.einsum("pj,mij->mpi", values, Rs)
+    f = np.floor(p)
+    r = p - f
+    i = f.astype(np.int64)
+    base = (np.arange(m) * 3 * n3)[:, None]
+    idx, wts = [], []
+    for dz in (0, 1):
+        for dy in (0, 1):
+            for dx in (0, 1):
+                w = (
+                    (r[..., 0] if dx else 1 - r[..., 0])
+                    * (r[..., 1] if dy else 1 - r[..., 1])
+                    * (r[..., 2] if dz else 1 - r[..., 2])
+                )
+                ix, iy, iz = i[..., 0] + dx, i[..., 1] + dy, i[..., 2] + dz
+                ok = (ix >= 0) & (ix < n) & (iy >= 0) & (iy < n) & (iz >= 0) & (iz < n)
+                j = np.where(ok, base + (iz * n + iy) * n + ix, -1)
+                idx.append(j)
+                wts.append(np.where(ok, w, 0.0))
+    J = np.stack(idx)[..., None] + np.arange(3) * n3  # (8, m, P, 3)
+    W = np.stack(wts)[..., None] * v[None]
+    keep = J >= np.arange(3) * n3  # corners outside the box were set to -1
+    out = np.bincount(J[keep], W[keep], minlength=m * 3 * n3)
     return out.reshape(m, 3, n, n, n)
 
 
@@ -1040,22 +1047,26 @@ def _fast_search(a, b, vs, tvs, thr, thr_t, spacing, bandwidth, level, n_keep):
     pts = np.stack([x, y, z], axis=1) - float(c)
     vals = vb[:, z, y, x].T
     n = m
-    Fa = scipy.fft.rfftn(va, axes=(-3, -2, -1), workers=-1)
+    cFa = np.conj(scipy.fft.rfftn(va.astype(np.float32), axes=(-3, -2, -1)))
+    batch = max(1, VESPER_BATCH // n**3)
 
     def scan(Rs):
         scores = np.empty(len(Rs))
         trans = np.empty((len(Rs), 3))
-        for k in range(0, len(Rs), 32):
-            rot = _splat(pts, vals, n, Rs[k : k + 32])
-            F = scipy.fft.rfftn(rot, axes=(-3, -2, -1), workers=-1)
-            corr = scipy.fft.irfftn(
-                np.sum(Fa[None] * np.conj(F), axis=1), s=(n, n, n), axes=(-3, -2, -1), workers=-1
-            ).reshape(len(rot), -1)
+        for k in range(0, len(Rs), batch):
+            rot = _splat(pts, vals, n, Rs[k : k + batch]).astype(np.float32)
+            F = scipy.fft.rfftn(rot, axes=(-3, -2, -1))
+            acc = cFa[0] * F[:, 0]
+            acc += cFa[1] * F[:, 1]
+            acc += cFa[2] * F[:, 2]
+            # conj(acc) = Fa conj(F): corr[t] = sum_x va(x + t) rot(x)
+            corr = scipy.fft.irfftn(np.conj(acc), s=(n, n, n), axes=(-3, -2, -1))
+            corr = corr.reshape(len(rot), -1)
             i = np.argmax(corr, axis=1)
-            scores[k : k + 32] = corr[np.arange(len(corr)), i]
+            scores[k : k + batch] = corr[np.arange(len(corr)), i]
             tz, ty, tx = np.unravel_index(i, (n, n, n))
             t = np.stack([tx, ty, tz], axis=1).astype(float)
-            trans[k : k + 32] = np.where(t >= n / 2, t - n, t) * spacing
+            trans[k : k + batch] = np.where(t >= n / 2, t - n, t) * spacing
         return scores, trans
 
     grid = hopf_grid(level)
