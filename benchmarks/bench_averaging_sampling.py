@@ -33,7 +33,7 @@ def main() -> None:
             ("uniform_rotations", lambda: sampling.uniform_rotations(n, rng), ""),
             ("angular_distance (pairs)", lambda: metrics.angular_distance(Rs, Rs[::-1]), ""),
             ("chordal_l2_mean", lambda: averaging.chordal_l2_mean(Rs), ""),
-            ("quaternion_l2_mean", lambda: averaging.quaternion_l2_mean(q), ""),
+            ("quat_l2_mean", lambda: averaging.quat_l2_mean(q), ""),
         ]
         for name, f, note in rows:
             ms, _ = timed(f)
@@ -47,7 +47,7 @@ def main() -> None:
             f"{'geodesic_l1_median (Weiszfeld)':44s} {n:9,d} {ms:9.1f}  {res.iterations} iterations"
         )
     for delta in (5.0, 2.0, 1.0):
-        ms, grid = timed(lambda: sampling.even_angles(delta, theta2=180.0))
+        ms, grid = timed(lambda: sampling.even_angles(delta, theta2=180.0, degrees=True))
         print(f"{'even_angles, full sphere, delta = ' + str(delta):44s} {len(grid):9,d} {ms:9.1f}")
     for nside in (16, 64, 256):
         ms, d = timed(lambda: sampling.healpix_directions(nside))

@@ -74,9 +74,7 @@ def main() -> None:
             qh = net.predict(X_test)
             err = np.min(
                 [
-                    metrics.quaternion_angular_distance(
-                        qh, rotations.quat_multiply(q_all[2600:], g)
-                    )
+                    metrics.quat_angular_distance(qh, rotations.quat_multiply(q_all[2600:], g))
                     for g in G
                 ],
                 axis=0,

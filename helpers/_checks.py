@@ -4,7 +4,7 @@ Every public helper converts its array arguments with :func:`as_float_array`, wh
 raises a ``ValueError`` naming the argument and the expected shape, and refuses
 NaN or infinite values so that nothing downstream fails silently. Scalars go through
 :func:`check_scalar` (or its short forms :func:`check_positive`,
-:func:`check_nonnegative`, :func:`check_int`), which refuse non-numbers, NaN, infinities
+:func:`check_nonnegative`, :func:`check_int`; flags through :func:`check_bool`), which refuse non-numbers, NaN, infinities
 and values out of range with a ``ValueError`` naming the argument.
 """
 
@@ -20,6 +20,7 @@ __all__ = [
     "check_positive",
     "check_nonnegative",
     "check_int",
+    "check_bool",
 ]
 
 
@@ -195,3 +196,34 @@ def check_int(x: object, name: str, low: int | None = None, high: int | None = N
     if high is not None and n > high:
         raise ValueError(f"{name} must be <= {high}, got {n}")
     return n
+
+
+def check_bool(x: object, name: str) -> bool:
+    """Return ``x`` as a ``bool`` if it is ``True`` or ``False``, else raise ``ValueError``.
+
+    A flag such as ``degrees`` must not silently accept ``"yes"``, ``None`` or ``1.0``.
+
+    Parameters
+    ----------
+    x : object
+        The value.
+    name : str
+        Name of the argument, used in the error message.
+
+    Returns
+    -------
+    bool
+        ``x`` itself.
+
+    Examples
+    --------
+    >>> check_bool(True, "degrees")
+    True
+    >>> check_bool("yes", "degrees")
+    Traceback (most recent call last):
+    ...
+    ValueError: degrees must be True or False, got 'yes'
+    """
+    if not isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {x!r}")
+    return bool(x)

@@ -7,7 +7,7 @@ weighted sum of distances:
 function                  minimises                             how
 ========================  ====================================  ==========================
 ``chordal_l2_mean``       ``sum w_i ||R - R_i||_F^2``           SVD projection of the sum
-``quaternion_l2_mean``    ``sum w_i d_quat(q, q_i)^2``          sign-aligned sum, normalised
+``quat_l2_mean``          ``sum w_i d_quat(q, q_i)^2``          sign-aligned sum, normalised
 ``geodesic_l2_mean``      ``sum w_i theta(R, R_i)^2``           Algorithm 1 (log, average, exp)
 ``geodesic_l1_median``    ``sum w_i theta(R, R_i)``             Weiszfeld on SO(3)
 ========================  ====================================  ==========================
@@ -39,8 +39,8 @@ from .rotations import (
 
 __all__ = [
     "chordal_l2_mean",
-    "chordal_l2_mean_quat",
-    "quaternion_l2_mean",
+    "quat_chordal_l2_mean",
+    "quat_l2_mean",
     "geodesic_l2_mean",
     "geodesic_l2_mean_fit",
     "geodesic_l1_median",
@@ -86,7 +86,7 @@ def chordal_l2_mean(Rs: ArrayLike, weights: ArrayLike | None = None) -> Array:
     """Chordal L2 mean: the rotation nearest (Frobenius) to the weighted sum of ``Rs``.
 
     With ``M = sum w_i R_i = U S V^T``, the mean is ``U diag(1, 1, det(U V^T)) V^T``.
-    It equals :func:`chordal_l2_mean_quat` and ``scipy``'s ``Rotation.mean``.
+    It equals :func:`quat_chordal_l2_mean` and ``scipy``'s ``Rotation.mean``.
 
     Examples
     --------
@@ -103,7 +103,7 @@ def chordal_l2_mean(Rs: ArrayLike, weights: ArrayLike | None = None) -> Array:
     return U @ D @ Vt
 
 
-def chordal_l2_mean_quat(qs: ArrayLike, weights: ArrayLike | None = None) -> Array:
+def quat_chordal_l2_mean(qs: ArrayLike, weights: ArrayLike | None = None) -> Array:
     """The chordal L2 mean as a quaternion: the principal eigenvector of ``sum w_i q_i q_i^T``.
 
     Needs no sign alignment, because ``q q^T`` is the same for ``q`` and ``-q``
@@ -111,7 +111,7 @@ def chordal_l2_mean_quat(qs: ArrayLike, weights: ArrayLike | None = None) -> Arr
 
     Examples
     --------
-    >>> chordal_l2_mean_quat([[1.0, 0, 0, 0], [-1.0, 0, 0, 0]])
+    >>> quat_chordal_l2_mean([[1.0, 0, 0, 0], [-1.0, 0, 0, 0]])
     array([1., 0., 0., 0.])
     """
     q = as_float_array(qs, "qs", (4,))
@@ -123,9 +123,7 @@ def chordal_l2_mean_quat(qs: ArrayLike, weights: ArrayLike | None = None) -> Arr
     return canonical_quat(vecs[:, -1])
 
 
-def quaternion_l2_mean(
-    qs: ArrayLike, weights: ArrayLike | None = None, max_iter: int = 100
-) -> Array:
+def quat_l2_mean(qs: ArrayLike, weights: ArrayLike | None = None, max_iter: int = 100) -> Array:
     """Hartley's quaternion L2 mean: flip each ``q_i`` towards the mean, sum, normalise.
 
     Minimises ``sum w_i min(||q - q_i||, ||q + q_i||)^2``. For a fixed choice of signs
@@ -137,7 +135,7 @@ def quaternion_l2_mean(
     Examples
     --------
     >>> s = np.sqrt(0.5)
-    >>> np.round(quaternion_l2_mean([[1.0, 0, 0, 0], [-s, 0, 0, -s]]), 6)   # signs do not matter
+    >>> np.round(quat_l2_mean([[1.0, 0, 0, 0], [-s, 0, 0, -s]]), 6)   # signs do not matter
     array([0.92388 , 0.      , 0.      , 0.382683])
     """
     q = as_float_array(qs, "qs", (4,))
@@ -146,7 +144,7 @@ def quaternion_l2_mean(
     q = q / np.linalg.norm(q, axis=-1, keepdims=True)
     max_iter = check_int(max_iter, "max_iter", low=1)
     w = _weights(weights, len(q))
-    mean = chordal_l2_mean_quat(q, w)
+    mean = quat_chordal_l2_mean(q, w)
     signs = None
     for _ in range(max_iter):
         new_signs = np.where(q @ mean < 0, -1.0, 1.0)

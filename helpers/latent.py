@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import atomic
-from ._checks import as_float_array, check_int, check_positive
+from ._checks import as_float_array, check_bool, check_int, check_positive
 from .rotations import axis_angle_to_matrix
 
 Array = NDArray[np.float64]
@@ -35,10 +35,10 @@ __all__ = [
     "fit_autoencoder",
     "hinge_images",
     "rotate_in_plane",
-    "HINGE_DEG",
+    "HINGE_ANGLE",
 ]
 
-HINGE_DEG = 40.0  # conformation z in [-1, 1] turns the second helix by z * 40 degrees
+HINGE_ANGLE = float(np.deg2rad(40.0))  # conformation z in [-1, 1] turns the second helix by z * 40°
 
 
 @dataclass(frozen=True)
@@ -409,21 +409,45 @@ def fit_autoencoder(
 
 def hinge_images(
     z: ArrayLike,
-    in_plane_deg: ArrayLike = 0.0,
+    in_plane: ArrayLike = 0.0,
     n: int = 32,
     pixel_size: float = 1.5,
     sigma: float = 2.0,
+    degrees: bool = False,
 ) -> Array:
     """Clean projections of :func:`helpers.atomic.toy_chain` at conformations ``z`` in [-1, 1].
 
-    Conformation ``z`` turns the second helix by ``z * 40`` degrees about the beam axis
-    through the loop; ``in_plane_deg`` then turns the whole particle in the image plane.
-    Returns images of shape (m, n, n).
+    Conformation ``z`` turns the second helix by ``z`` times :data:`HINGE_ANGLE` (40°)
+    about the beam axis through the loop; ``in_plane`` then turns the whole particle in
+    the image plane, counter-clockwise as seen from the detector.
+
+    Parameters
+    ----------
+    z : array_like, shape (m,)
+        Conformations in ``[-1, 1]``.
+    in_plane : array_like, shape (m,) or scalar
+        In-plane turns, radians (degrees with ``degrees=True``).
+    n : int
+        Image side in pixels.
+    pixel_size : float
+        Pixel size in Å.
+    sigma : float
+        Gaussian atom width in Å.
+    degrees : bool
+        ``in_plane`` is in degrees.
+
+    Returns
+    -------
+    ndarray, shape (m, n, n)
+        The projections.
 
     Examples
     --------
     >>> hinge_images([-1.0, 0.0, 1.0]).shape
     (3, 32, 32)
+    >>> turned = hinge_images([0.5], [90.0], degrees=True)
+    >>> bool(np.allclose(turned, hinge_images([0.5], [np.pi / 2])))
+    True
     """
     zz = as_float_array(z, "z").reshape(-1)
     n = check_int(n, "n", low=1)
@@ -431,36 +455,58 @@ def hinge_images(
     sigma = check_positive(sigma, "sigma")
     if np.any(np.abs(zz) > 1):
         raise ValueError("z must lie in [-1, 1]")
-    psi = np.deg2rad(np.broadcast_to(as_float_array(in_plane_deg, "in_plane_deg"), zz.shape))
+    degrees = check_bool(degrees, "degrees")
+    psi = as_float_array(in_plane, "in_plane")
+    if psi.ndim > 1 or psi.size not in (1, zz.size):
+        raise ValueError(f"in_plane must be a scalar or have shape ({zz.size},), got {psi.shape}")
+    psi = np.broadcast_to(np.deg2rad(psi) if degrees else psi, zz.shape)
     X = atomic.toy_chain()
     pivot = X[13]
     beam = np.array([0.0, 0.0, 1.0])
-    Rz = axis_angle_to_matrix(beam, np.deg2rad(HINGE_DEG) * zz)  # (m, 3, 3)
+    Rz = axis_angle_to_matrix(beam, HINGE_ANGLE * zz)  # (m, 3, 3)
     coords = np.broadcast_to(X, (len(zz),) + X.shape).copy()
     coords[:, 14:] = np.einsum("mij,aj->mai", Rz, X[14:] - pivot) + pivot
     views = axis_angle_to_matrix(beam, psi)
     return atomic.project_atoms(coords, views, n, pixel_size, sigma)
 
 
-def rotate_in_plane(images: ArrayLike, angles_deg: ArrayLike) -> Array:
-    """Turn each image about its centre pixel ``n // 2`` by ``angles_deg`` (linear interpolation).
+def rotate_in_plane(images: ArrayLike, angles: ArrayLike, degrees: bool = False) -> Array:
+    """Turn each image about its centre pixel ``n // 2`` by ``angles`` (linear interpolation).
 
     The sense matches :func:`hinge_images`: ``rotate_in_plane(hinge_images(z, 0), a)`` is
     close to ``hinge_images(z, a)``, so turning by ``-a`` undoes an in-plane turn ``a``.
 
+    Parameters
+    ----------
+    images : array_like, shape (m, n, n)
+        The images.
+    angles : array_like, shape (m,)
+        One turn per image, radians (degrees with ``degrees=True``).
+    degrees : bool
+        ``angles`` are in degrees.
+
+    Returns
+    -------
+    ndarray, shape (m, n, n)
+        The turned images.
+
     Examples
     --------
-    >>> imgs = hinge_images([0.3, -0.5], [40.0, -75.0])
-    >>> back = rotate_in_plane(imgs, [-40.0, 75.0])
+    >>> imgs = hinge_images([0.3, -0.5], [40.0, -75.0], degrees=True)
+    >>> back = rotate_in_plane(imgs, [-40.0, 75.0], degrees=True)
     >>> bool(np.abs(back - hinge_images([0.3, -0.5])).max() < 0.05 * imgs.max())
     True
     """
     from scipy import ndimage
 
     imgs = as_float_array(images, "images")
-    a = np.deg2rad(as_float_array(angles_deg, "angles_deg")).reshape(-1)
-    if imgs.ndim != 3 or len(a) != len(imgs):
-        raise ValueError(f"images must be (m, n, n) with m angles; got {imgs.shape}, {a.shape}")
+    degrees = check_bool(degrees, "degrees")
+    a = as_float_array(angles, "angles").reshape(-1)
+    a = np.deg2rad(a) if degrees else a
+    if imgs.ndim != 3:
+        raise ValueError(f"images must have shape (m, n, n), got {imgs.shape}")
+    if len(a) != len(imgs):
+        raise ValueError(f"angles must have one value per image ({len(imgs)}), got {a.size}")
     centre = np.array(imgs.shape[1:]) // 2
     out = np.empty_like(imgs)
     for i, th in enumerate(a):  # one affine resampling per image (not per pixel)

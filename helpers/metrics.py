@@ -21,12 +21,12 @@ __all__ = [
     "rotation_error",
     "angular_distance",
     "chordal_distance",
-    "quaternion_distance",
-    "quaternion_angular_distance",
+    "quat_distance",
+    "quat_angular_distance",
     "chordal_from_angle",
-    "quaternion_from_angle",
+    "quat_distance_from_angle",
     "angle_from_chordal",
-    "angle_from_quaternion",
+    "angle_from_quat_distance",
 ]
 
 Array = NDArray[np.float64]
@@ -40,7 +40,7 @@ def _unit(q: ArrayLike, name: str) -> Array:
     return q / n
 
 
-def quaternion_angular_distance(q1: ArrayLike, q2: ArrayLike) -> Array:
+def quat_angular_distance(q1: ArrayLike, q2: ArrayLike) -> Array:
     """Rotation angle (radians, in [0, pi]) between the rotations of two quaternions.
 
     ``theta = 2 atan2(|v|, |w|)`` for ``(w, v) = q1* q2``: accurate at every angle,
@@ -49,7 +49,7 @@ def quaternion_angular_distance(q1: ArrayLike, q2: ArrayLike) -> Array:
     Examples
     --------
     >>> s = np.sqrt(0.5)
-    >>> round(float(quaternion_angular_distance([1.0, 0, 0, 0], [s, 0, 0, s])), 12)
+    >>> round(float(quat_angular_distance([1.0, 0, 0, 0], [s, 0, 0, s])), 12)
     1.570796326795
     """
     a, b = _unit(q1, "q1"), _unit(q2, "q2")
@@ -68,7 +68,7 @@ def angular_distance(R1: ArrayLike, R2: ArrayLike) -> Array:
     >>> round(float(angular_distance(np.eye(3), axis_angle_to_matrix([0, 1, 0], 2.0))), 12)
     2.0
     """
-    return quaternion_angular_distance(matrix_to_quat(R1), matrix_to_quat(R2))
+    return quat_angular_distance(matrix_to_quat(R1), matrix_to_quat(R2))
 
 
 def rotation_error(R_est: ArrayLike, R_true: ArrayLike, degrees: bool = False) -> Array:
@@ -114,12 +114,12 @@ def chordal_distance(R1: ArrayLike, R2: ArrayLike) -> Array:
     return np.sqrt(np.sum((A - B) ** 2, axis=(-2, -1)))
 
 
-def quaternion_distance(q1: ArrayLike, q2: ArrayLike) -> Array:
+def quat_distance(q1: ArrayLike, q2: ArrayLike) -> Array:
     """Hartley's ``d_quat = min(||q1 - q2||, ||q1 + q2||)`` of unit quaternions (normalised first).
 
     Examples
     --------
-    >>> float(quaternion_distance([1.0, 0, 0, 0], [-1.0, 0, 0, 0]))   # the same rotation
+    >>> float(quat_distance([1.0, 0, 0, 0], [-1.0, 0, 0, 0]))   # the same rotation
     0.0
     """
     a, b = _unit(q1, "q1"), _unit(q2, "q2")
@@ -144,12 +144,12 @@ def chordal_from_angle(theta: ArrayLike) -> Array:
     return 2.0 * np.sqrt(2.0) * np.sin(_angle(theta) / 2.0)
 
 
-def quaternion_from_angle(theta: ArrayLike) -> Array:
+def quat_distance_from_angle(theta: ArrayLike) -> Array:
     """``d_quat = 2 sin(theta / 4)`` for an angle in [0, pi].
 
     Examples
     --------
-    >>> round(float(quaternion_from_angle(np.pi)), 6)   # sqrt(2) for a half turn
+    >>> round(float(quat_distance_from_angle(np.pi)), 6)   # sqrt(2) for a half turn
     1.414214
     """
     return 2.0 * np.sin(_angle(theta) / 4.0)
@@ -169,12 +169,12 @@ def angle_from_chordal(d: ArrayLike) -> Array:
     return 2.0 * np.arcsin(np.clip(d / (2 * np.sqrt(2)), 0, 1))
 
 
-def angle_from_quaternion(d: ArrayLike) -> Array:
-    """Inverse of :func:`quaternion_from_angle`, for ``d`` in ``[0, sqrt 2]``.
+def angle_from_quat_distance(d: ArrayLike) -> Array:
+    """Inverse of :func:`quat_distance_from_angle`, for ``d`` in ``[0, sqrt 2]``.
 
     Examples
     --------
-    >>> round(float(angle_from_quaternion(quaternion_from_angle(0.3))), 12)
+    >>> round(float(angle_from_quat_distance(quat_distance_from_angle(0.3))), 12)
     0.3
     """
     d = as_float_array(d, "d")

@@ -30,12 +30,12 @@ from ._checks import as_float_array
 from .volumes import grid_coordinates
 
 __all__ = [
-    "quaternion_rows",
+    "quat_rows",
     "render_atoms",
     "qd_loss",
     "reprojection_loss",
     "init_mlp",
-    "mlp_quaternions",
+    "mlp_quats",
     "OrientationNet",
     "train_orientation_net",
     "low_frequency_slices",
@@ -54,7 +54,7 @@ def _check_quats(q: ArrayLike, name: str) -> Array:
     return a
 
 
-def quaternion_rows(q):
+def quat_rows(q):
     """First two rows of the rotation matrices of (not necessarily unit) quaternions.
 
     ``q`` has shape ``(m, 4)``, scalar first; it is normalised first. Written with
@@ -63,7 +63,7 @@ def quaternion_rows(q):
 
     Examples
     --------
-    >>> quaternion_rows(np.array([[2.0, 0.0, 0.0, 0.0]]))[0]
+    >>> quat_rows(np.array([[2.0, 0.0, 0.0, 0.0]]))[0]
     array([[1., 0., 0.],
            [0., 1., 0.]])
     """
@@ -92,7 +92,7 @@ def render_atoms(q, coords: ArrayLike, n: int, pixel_size: float, sigma: float =
     if int(n) != n or n < 2 or not (pixel_size > 0 and sigma > 0):
         raise ValueError("n must be an integer >= 2, pixel_size and sigma positive")
     g = grid_coordinates(int(n), pixel_size)
-    P = anp.einsum("mij,aj->mai", quaternion_rows(q), X)
+    P = anp.einsum("mij,aj->mai", quat_rows(q), X)
     gx = anp.exp(-0.5 * ((g[None, None, :] - P[:, :, 0:1]) / sigma) ** 2)
     gy = anp.exp(-0.5 * ((g[None, None, :] - P[:, :, 1:2]) / sigma) ** 2)
     return np.sqrt(2 * np.pi) * sigma / pixel_size * anp.einsum("may,max->myx", gy, gx)
@@ -165,13 +165,13 @@ def init_mlp(sizes: list[int], rng: np.random.Generator) -> list[tuple[Array, Ar
     ]
 
 
-def mlp_quaternions(params: list, x):
+def mlp_quats(params: list, x):
     """Unit quaternions from inputs ``x`` (m, p): ReLU hidden layers, linear output, normalise.
 
     Examples
     --------
     >>> p = init_mlp([3, 8, 4], np.random.default_rng(0))
-    >>> q = mlp_quaternions(p, np.ones((2, 3)))
+    >>> q = mlp_quats(p, np.ones((2, 3)))
     >>> bool(np.allclose(np.linalg.norm(q, axis=1), 1.0))
     True
     """
@@ -193,7 +193,7 @@ class OrientationNet:
 
     def predict(self, x: ArrayLike) -> Array:
         """Unit quaternions for features ``x`` (m, p)."""
-        return np.asarray(mlp_quaternions(self.params, as_float_array(x, "x")))
+        return np.asarray(mlp_quats(self.params, as_float_array(x, "x")))
 
 
 def train_orientation_net(
@@ -210,7 +210,7 @@ def train_orientation_net(
     batch_size: int = 32,
     lr: float = 1e-3,
 ) -> OrientationNet:
-    """Train :func:`mlp_quaternions` with Adam on ``w * QD + (1 - w) * reprojection``.
+    """Train :func:`mlp_quats` with Adam on ``w * QD + (1 - w) * reprojection``.
 
     Parameters
     ----------
@@ -249,7 +249,7 @@ def train_orientation_net(
         raise ValueError(f"the last layer must have 4 outputs, got {sizes[-1]}")
 
     def objective(params, x, q):
-        q_hat = mlp_quaternions(params, x)
+        q_hat = mlp_quats(params, x)
         total = 0.0
         if w > 0:
             total = total + w * qd_loss(q_hat, q, symmetry)
@@ -357,7 +357,7 @@ def soft_reconstruction(q, values, k2: ArrayLike, g3: ArrayLike, width: float = 
     G3 = as_float_array(g3, "g3", (3,))
     if width <= 0:
         raise ValueError(f"width must be positive, got {width}")
-    rows = quaternion_rows(q)  # (m, 2, 3)
+    rows = quat_rows(q)  # (m, 2, 3)
     pos = K2[None, :, 0:1] * rows[:, None, 0, :] + K2[None, :, 1:2] * rows[:, None, 1, :]
     pos = anp.reshape(pos, (-1, 3))  # (m P, 3)
     d2 = anp.sum((G3[:, None, :] - pos[None, :, :]) ** 2, axis=2)  # (G, m P)

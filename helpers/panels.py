@@ -231,7 +231,7 @@ class LatentPanel:
 
     def update(self, snr: float, in_plane_deg: float) -> None:
         """Simulate the data set at ``snr`` with in-plane turns up to ``in_plane_deg``."""
-        clean = self.latent.hinge_images(self.z, self.u * float(in_plane_deg))
+        clean = self.latent.hinge_images(self.z, self.u * float(in_plane_deg), degrees=True)
         Y = clean + np.sqrt(self.signal_var / snr) * self.noise
         model = self.latent.fit_ppca(Y, 2)
         mu, _ = model.encode(Y)

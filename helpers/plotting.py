@@ -491,12 +491,12 @@ def sample_sphere(
 
     if method not in SAMPLING_METHODS:
         raise ValueError(f"method must be one of {SAMPLING_METHODS}, got {method!r}")
-    ea = even_angles(delta_deg, theta2=180.0)
+    ea = even_angles(delta_deg, theta2=180.0, degrees=True)
     n = len(ea)
     if method == "even angles (P)":
         return direction_from_angles(ea[:, 1], ea[:, 0])
     if method == "spiral (S)":
-        sp = even_angles(delta_deg, theta2=180.0, method="S")
+        sp = even_angles(delta_deg, theta2=180.0, method="S", degrees=True)
         return direction_from_angles(sp[:, 1], sp[:, 0])
     if method == "Fibonacci":
         return fibonacci_sphere(n)
@@ -593,12 +593,12 @@ def rotation_cloud(spread_deg: float, outlier_fraction: float, n: int = 40, seed
 
 def four_means(Rs: ArrayLike) -> dict[str, np.ndarray]:
     """The chordal, quaternion and geodesic L2 means and the geodesic L1 median of ``Rs``."""
-    from .averaging import chordal_l2_mean, geodesic_l1_median, geodesic_l2_mean, quaternion_l2_mean
+    from .averaging import chordal_l2_mean, geodesic_l1_median, geodesic_l2_mean, quat_l2_mean
     from .rotations import matrix_to_quat, quat_to_matrix
 
     return {
         "chordal L2": chordal_l2_mean(Rs),
-        "quaternion L2": quat_to_matrix(quaternion_l2_mean(matrix_to_quat(Rs))),
+        "quaternion L2": quat_to_matrix(quat_l2_mean(matrix_to_quat(Rs))),
         "geodesic L2": geodesic_l2_mean(Rs, max_iter=500),
         "geodesic L1": geodesic_l1_median(Rs, max_iter=2000),
     }

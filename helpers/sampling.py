@@ -14,13 +14,13 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import pdist
 
-from ._checks import as_float_array, check_int, check_positive, check_scalar
+from ._checks import as_float_array, check_bool, check_int, check_positive, check_scalar
 from .rotations import canonical_quat, quat_to_matrix
 
 __all__ = [
-    "uniform_quaternions",
+    "uniform_quats",
     "uniform_rotations",
-    "uniform_quaternions_shoemake",
+    "uniform_quats_shoemake",
     "direction_from_angles",
     "even_angles",
     "fibonacci_sphere",
@@ -46,7 +46,7 @@ def _check_rng(rng: np.random.Generator) -> np.random.Generator:
     return rng
 
 
-def uniform_quaternions(n: int, rng: np.random.Generator) -> Array:
+def uniform_quats(n: int, rng: np.random.Generator) -> Array:
     """``n`` unit quaternions (``w >= 0``) of Haar-uniform random rotations.
 
     A standard normal 4-vector is isotropic, so its direction is uniform on the
@@ -54,7 +54,7 @@ def uniform_quaternions(n: int, rng: np.random.Generator) -> Array:
 
     Examples
     --------
-    >>> uniform_quaternions(2, np.random.default_rng(0)).shape
+    >>> uniform_quats(2, np.random.default_rng(0)).shape
     (2, 4)
     """
     n, rng = _check_n(n), _check_rng(rng)
@@ -72,10 +72,10 @@ def uniform_rotations(n: int, rng: np.random.Generator) -> Array:
     >>> np.allclose(R @ R.transpose(0, 2, 1), np.eye(3))
     True
     """
-    return quat_to_matrix(uniform_quaternions(n, rng))
+    return quat_to_matrix(uniform_quats(n, rng))
 
 
-def uniform_quaternions_shoemake(u: ArrayLike) -> Array:
+def uniform_quats_shoemake(u: ArrayLike) -> Array:
     """Shoemake's map from three uniforms in [0, 1] to a uniform unit quaternion.
 
     With ``theta1 = 2 pi u2``, ``theta2 = 2 pi u3``, ``r1 = sqrt(1 - u1)``,
@@ -92,7 +92,7 @@ def uniform_quaternions_shoemake(u: ArrayLike) -> Array:
 
     Examples
     --------
-    >>> np.round(uniform_quaternions_shoemake([1.0, 0.0, 0.0]), 12)
+    >>> np.round(uniform_quats_shoemake([1.0, 0.0, 0.0]), 12)
     array([1., 0., 0., 0.])
     """
     u = as_float_array(u, "u", (3,))
@@ -126,16 +126,19 @@ def direction_from_angles(theta: ArrayLike, phi: ArrayLike, degrees: bool = True
 def even_angles(
     delta: float,
     theta1: float = 0.0,
-    theta2: float = 90.0,
+    theta2: float | None = None,
     phi1: float = 0.0,
-    phi2: float = 360.0,
+    phi2: float | None = None,
     method: str = "P",
     symmetry: str = "c1",
     psi: str = "minus",
+    degrees: bool = False,
 ) -> Array:
     """Quasi-uniform projection directions of SPARX/EMAN2 (Baldwin & Penczek, section 2.3).
 
-    Our own implementation of the two schemes, returning SPIDER angles in degrees:
+    Our own implementation of the two schemes, returning SPIDER angles
+    ``(phi, theta, psi)``; every angle, given and returned, is in radians, or in degrees
+    with ``degrees=True`` (the unit SPARX's own ``even_angles`` uses):
 
     - ``method="P"`` (Penczek 1994): rings ``theta = theta1, theta1 + delta, ...``;
       on each ring the azimuth step is ``delta / sin(theta)``, so neighbours on a ring
@@ -143,46 +146,63 @@ def even_angles(
     - ``method="S"`` (Saff & Kuijlaars 1997 spiral), as SPARX's ``even_angles_cd``:
       ``N = int((3.6 / delta)^2 f)`` levels equally spaced in ``cos(theta)`` from
       ``theta1`` towards ``theta2`` (``f`` the fraction of the sphere covered,
-      ``delta`` in radians here), of which the last -- the border ``theta2`` itself --
+      ``delta`` in radians), of which the last -- the border ``theta2`` itself --
       is dropped; each point advances the azimuth by ``delta / sin(theta)`` modulo the
-      azimuth range; for ``theta2 = 180`` the south pole ``(0, 180, 0)`` is added.
+      azimuth range; for ``theta2`` = 180 degrees the south pole ``(0, 180, 0)`` is added.
       93 directions on the hemisphere at 15 degrees, 849 at 5.
 
     ``symmetry="cN"`` restricts the azimuth to the asymmetric unit ``[0, 360/N)``. For
-    a hemisphere (``theta2 = 90``) and odd ``N``, directions on the equator with
+    a hemisphere (``theta2`` = 90 degrees) and odd ``N``, directions on the equator with
     ``phi >= 180/N`` are dropped: they view the molecule from the opposite side of
     an equivalent direction, so their projections are mirror images of ones we keep.
 
     Parameters
     ----------
     delta : float
-        Angular step in degrees (``> 0``).
+        Angular step (``> 0``).
     theta1, theta2 : float
-        Polar-angle range in degrees, ``0 <= theta1 <= theta2 <= 180``.
+        Polar-angle range, ``0 <= theta1 <= theta2 <= pi`` (180 degrees); ``theta2``
+        defaults to a quarter turn (the upper hemisphere).
     phi1, phi2 : float
-        Azimuth range ``[phi1, phi2)`` in degrees.
+        Azimuth range ``[phi1, phi2)``; ``phi2`` defaults to ``phi1`` plus a full turn.
     method : {"P", "S"}
+        Rings (Penczek) or spiral (Saff & Kuijlaars, as SPARX).
     symmetry : str
         ``"c1"``, ``"c2"``, ...
     psi : {"minus", "zero"}
         In-plane angle: ``-phi`` (SPARX's default: the smallest tilt that brings z onto
         the direction, so neighbouring references share their in-plane orientation) or 0.
+    degrees : bool
+        Take ``delta``, ``theta*``, ``phi*`` and return the angles in degrees.
 
     Returns
     -------
     ndarray, shape (n, 3)
-        Rows ``(phi, theta, psi)`` in degrees.
+        Rows ``(phi, theta, psi)``, ``phi`` and ``psi`` in ``[0, 2 pi)`` (or
+        ``[0, 360)``).
 
     Examples
     --------
-    >>> even_angles(15.0, theta2=180.0).shape
+    >>> even_angles(np.deg2rad(15.0), theta2=np.pi).shape
     (188, 3)
+    >>> np.round(even_angles(15.0, degrees=True)[:3], 4)   # the pole, then the first ring
+    array([[  0.    ,   0.    ,   0.    ],
+           [  0.    ,  15.    ,   0.    ],
+           [ 57.9555,  15.    , 302.0445]])
     """
-    delta = check_positive(delta, "delta")
-    theta1 = check_scalar(theta1, "theta1", 0.0, 180.0)
-    theta2 = check_scalar(theta2, "theta2", theta1, 180.0)
-    phi1 = check_scalar(phi1, "phi1")
-    phi2 = check_scalar(phi2, "phi2", phi1, low_open=True)
+    degrees = check_bool(degrees, "degrees")
+    # the scheme is computed in degrees, as SPARX does, so both units give the same points
+    to_deg = 1.0 if degrees else 180.0 / np.pi
+    full = 180.0 if degrees else np.pi
+    delta = check_positive(delta, "delta") * to_deg
+    theta1 = check_scalar(theta1, "theta1", 0.0, full) * to_deg
+    theta2 = 90.0 if theta2 is None else check_scalar(theta2, "theta2", 0.0, full) * to_deg
+    if theta2 < theta1:
+        raise ValueError(f"theta2 must be >= theta1, got {theta2} < {theta1} (degrees)")
+    phi1 = check_scalar(phi1, "phi1") * to_deg
+    phi2 = phi1 + 360.0 if phi2 is None else check_scalar(phi2, "phi2") * to_deg
+    if phi2 <= phi1:
+        raise ValueError("phi2 must be greater than phi1")
     if not isinstance(symmetry, str):
         raise ValueError(f"symmetry must be a string such as 'c1' or 'c3', got {symmetry!r}")
     if method not in ("P", "S"):
@@ -193,6 +213,9 @@ def even_angles(
     if len(sym) < 2 or sym[0] != "c" or not sym[1:].isdigit() or int(sym[1:]) < 1:
         raise ValueError(f"symmetry must be 'c1', 'c2', ..., got {symmetry!r}")
     n_sym = int(sym[1:])
+    # a border given in radians comes back as e.g. 90.00000000000001 degrees
+    theta1, theta2 = (round(t, 9) for t in (theta1, theta2))
+    delta = round(delta, 12)
     phi2 = min(phi2, phi1 + 360.0 / n_sym)
     if method == "P":
         thetas = theta1 + delta * np.arange(int(np.floor((theta2 - theta1) / delta + 1e-9)) + 1)
@@ -226,7 +249,8 @@ def even_angles(
         on_equator = np.isclose(pt[:, 1], 90.0)
         pt = pt[~(on_equator & (pt[:, 0] >= phi1 + 180.0 / n_sym - 1e-9))]
     psis = np.mod(-pt[:, 0], 360.0) if psi == "minus" else np.zeros(len(pt))
-    return np.column_stack([pt, psis])
+    out = np.column_stack([pt, psis])
+    return out if degrees else np.deg2rad(out)
 
 
 def fibonacci_sphere(n: int) -> Array:
@@ -433,7 +457,7 @@ def covering_radius_so3(
 
     q = matrix_to_quat(check_rotation_matrix(Rs, "Rs"))
     q = np.concatenate([q, -q])
-    probes = uniform_quaternions(check_int(n_probe, "n_probe", low=1), _check_rng(rng))
+    probes = uniform_quats(check_int(n_probe, "n_probe", low=1), _check_rng(rng))
     chord, _ = cKDTree(q).query(probes)
     # chord = |q - p| = 2 sin(theta / 4)
     angle = 4 * np.arcsin(np.clip(chord.max() / 2, 0, 1))

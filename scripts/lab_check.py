@@ -6,6 +6,8 @@ chapter (default: the SO(3) meeting), runs all cells, and checks that
 - every cell ran without an error output, and the math rendered with no error (the book's
   macros are written out in the notebooks: see scripts/nb_fix.py);
 - MyST renders: exercises and solutions are shown as such, no raw ``{exercise}`` fences;
+- solutions stay folded after running all cells: each generated "Solution to question n"
+  heading (scripts/nb_fix.py, rule 5) is collapsed, with its "cells hidden" button;
 - moving a slider of the live panel changes its picture (and how long that took);
 - saving the notebook (as autosave does) writes no outputs into the tracked file;
 - no news pop-up, no console errors.
@@ -89,6 +91,10 @@ STATE_JS = """() => {
     exercises: md.filter(t => /Exercise \\d+/.test(t)).length,
     solutions: md.filter(t => /Solution to Exercise/.test(t)).length,
     sliders: document.querySelectorAll('.widget-slider').length,
+    // folded solutions: collapsed headings, each with its "n cells hidden" button
+    folded: document.querySelectorAll('.jp-collapseHeadingButton.jp-mod-collapsed').length,
+    hidden_buttons: [...document.querySelectorAll('.jp-showHiddenCellsButton')]
+        .filter(e => e.offsetParent !== null).length,
     news: [...document.querySelectorAll('.jp-toast-message, .Toastify__toast')]
         .map(e => e.textContent.slice(0, 120)),
   };
@@ -100,7 +106,7 @@ PANEL_IMAGE_JS = """() => {
 }"""
 
 
-def check(page, base: str, chapter: str, screenshot: Path) -> tuple[dict, list[str]]:
+def check(page, base: str, chapter: str, screenshot: Path, folds: int) -> tuple[dict, list[str]]:
     problems: list[str] = []
     console: list[str] = []
     page.on(
@@ -146,6 +152,11 @@ def check(page, base: str, chapter: str, screenshot: Path) -> tuple[dict, list[s
         problems.append(f"{r['raw_myst']} markdown cells show raw MyST directives")
     if not (r["exercises"] and r["solutions"]):
         problems.append("exercises/solutions not rendered by jupyterlab-myst")
+    if not r["folded"] == r["hidden_buttons"] == folds:
+        problems.append(
+            f"solutions not folded after running: {r['folded']} collapsed headings and"
+            f" {r['hidden_buttons']} hidden-cell buttons, {folds} expected"
+        )
     if r["news"]:
         problems.append(f"notification shown: {r['news']}")
     # the live panel: drag the first slider's handle and wait for a new picture
@@ -187,6 +198,11 @@ def main() -> int:
     args = parser.parse_args()
     path = ROOT / "book" / f"{args.chapter}.ipynb"
     original = path.read_bytes()
+    cells = json.loads(original)["cells"]
+    folds = sum(c.get("metadata", {}).get("jp-MarkdownHeadingCollapsed", False) for c in cells)
+    if not folds:
+        print(f"FAIL {args.chapter}: no folded solution cells in the notebook (make nbfix)")
+        return 1
     mtime = path.stat().st_mtime_ns
     port, token = free_port(), secrets.token_hex(16)
     log = open(ROOT / "_build" / "lab.log", "w") if (ROOT / "_build").is_dir() else None
@@ -214,7 +230,7 @@ def main() -> int:
             page = context.new_page()
             page.goto(f"{base}/lab?token={token}", wait_until="domcontentloaded")
             shot = ROOT / "_build" / "lab.png" if (ROOT / "_build").is_dir() else Path(os.devnull)
-            r, problems = check(page, base, args.chapter, shot)
+            r, problems = check(page, base, args.chapter, shot, folds)
             browser.close()
         if path.stat().st_mtime_ns == mtime:
             problems.append(f"{path.name} was not saved: the strip-on-save check did not run")
@@ -240,6 +256,7 @@ def main() -> int:
         f"{status} JupyterLab {args.chapter}: {r.get('code_cells', 0)} code cells run in "
         f"{r.get('run_seconds', '?')} s, math {r.get('katex', 0) + r.get('mjx', 0)}, "
         f"exercises {r.get('exercises', 0)}, solutions {r.get('solutions', 0)}, "
+        f"solutions folded {r.get('folded', 0)}, "
         f"slider redraw {r.get('redraw_ms', '?')} ms end to end"
     )
     for msg in problems:

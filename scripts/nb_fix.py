@@ -13,6 +13,21 @@ Rules (each is generated from one source of truth, so re-running changes nothing
    ``repository.url`` and ``repository.branch`` of ``_config.yml``.
 3. **Format.** Code cells are formatted by ``ruff format`` at 88 columns.
 4. **Clean.** No outputs, execution counts or widget state; kernelspec ``python3``.
+5. **Folded solutions.** Before each ``{solution-start}`` cell stands a generated cell
+   ``#### Solution to question <n>`` (id ``<solution cell id>-fold``), tagged ``remove-cell``
+   (the website drops it: its solutions are dropdowns) and marked collapsed with
+   JupyterLab's ``jp-MarkdownHeadingCollapsed``: a chapter opened in JupyterLab (``make
+   lab``, Binder) shows each solution folded under that heading until the reader opens it,
+   and running the cells keeps it folded (JupyterLab unfolds cells hidden one by one,
+   ``jupyter.source_hidden``, when they run). The fold ends at the next heading, so a
+   solution must be followed by a heading of level 1 to 4 (the next question's). Colab
+   shows the heading as a label, and folds sections by headings too.
+
+6. **Exercise fences.** An ``{exercise}`` directive is written with a colon fence
+   (``:::{exercise} Title`` ... ``:::``), not backticks: Colab and a JupyterLab without
+   jupyterlab-myst, which do not know MyST, then render the question's text and math as
+   Markdown (a backtick fence would show it as a raw code block); the website and
+   jupyterlab-myst read both forms alike. ``--fix`` rewrites backtick exercise fences.
 
 A macro defined inside a chapter (``\\newcommand``, ``\\def``) fails the check: it would
 reach no other cell in JupyterLab. Add it to ``_config.yml`` instead.
@@ -175,13 +190,120 @@ def strip_outputs(nb: dict) -> None:
     meta["language_info"] = {"name": "python"}
 
 
+SOLUTION_START = re.compile(r"^\s*(`{3,}|:{3,})\{solution-start\}\s*(\S+)", re.M)
+FOLD_SUFFIX = "-fold"
+FOLD_KEY = "jp-MarkdownHeadingCollapsed"
+
+
+def fold_cell(label: str, solution_id: str) -> dict:
+    """The generated heading that folds one solution in JupyterLab (rule 5)."""
+    m = re.search(r"-q(\d+)$", label)
+    return {
+        "cell_type": "markdown",
+        "id": solution_id + FOLD_SUFFIX,
+        "metadata": {FOLD_KEY: True, "tags": ["remove-cell"]},
+        "source": [f"#### Solution to question {m.group(1)}" if m else f"#### Solution to {label}"],
+    }
+
+
+def fold_solutions(nb: dict) -> None:
+    """Rule 5: one folded heading before each solution, and no stale ones (in place)."""
+    cells = [c for c in nb["cells"] if not str(c.get("id", "")).endswith(FOLD_SUFFIX)]
+    out = []
+    for cell in cells:
+        m = SOLUTION_START.search(source(cell)) if cell["cell_type"] == "markdown" else None
+        if m:
+            out.append(fold_cell(m.group(2), str(cell.get("id", m.group(2)))))
+        out.append(cell)
+    nb["cells"] = out
+
+
+HEADING = re.compile(r"^#{1,4} ", re.M)
+SOLUTION_END = re.compile(r"\{solution-end\}")
+EXERCISE = re.compile(r"\{exercise\}")
+
+
+def fold_problems(nb: dict) -> list[str]:
+    """Solutions whose fold (rule 5) would hide more than the solution.
+
+    JupyterLab folds from the generated heading down to the next cell holding a heading of
+    level 1 to 4: that cell must be the ``{solution-end}`` cell or come after it, and come
+    before the next exercise.
+    """
+    cells = [(c["cell_type"], source(c)) for c in nb["cells"]]
+    out = []
+    for i, (kind, text) in enumerate(cells):
+        m = SOLUTION_START.search(text) if kind == "markdown" else None
+        if not m:
+            continue
+        end = None
+        for j in range(i + 1, len(cells)):
+            kind_j, text_j = cells[j]
+            if kind_j != "markdown":
+                continue
+            if end is None and SOLUTION_END.search(text_j):
+                end = j
+            if HEADING.search(text_j):
+                if end is None:
+                    out.append(f"{m.group(2)}: a heading inside the solution ends its fold")
+                break
+            if end is not None and EXERCISE.search(text_j):
+                out.append(
+                    f"{m.group(2)}: no heading between the solution and the next exercise"
+                    " (its fold would hide that exercise)"
+                )
+                break
+    return out
+
+
+def clean_for_save(nb: dict) -> None:
+    """What `make lab` writes on every save: rules 4 and 5 (in place).
+
+    A reader who opens a solution in JupyterLab unfolds it in the file too; saving
+    folds it again, so the tracked notebook does not change.
+    """
+    strip_outputs(nb)
+    fold_solutions(nb)
+
+
+EXERCISE_OPEN = re.compile(r"^(`{3,})\{exercise\}(.*)$")
+
+
+def colon_fence_exercises(text: str) -> str:
+    """Rule 6: rewrite backtick ``{exercise}`` fences of one markdown cell as colon fences.
+
+    The closing fence is the first later line of only backticks, at least as many as the
+    opening (CommonMark's rule, so a nested code block must use fewer backticks); a fence
+    left open runs to the end of the cell, as in CommonMark, and gets its closing line.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = EXERCISE_OPEN.match(lines[i])
+        if not m:
+            out.append(lines[i])
+            i += 1
+            continue
+        n = len(m.group(1))
+        close = next(
+            (j for j in range(i + 1, len(lines)) if re.fullmatch(r"`{%d,}\s*" % n, lines[j])),
+            len(lines),
+        )
+        out.append(":::{exercise}" + m.group(2))
+        out.extend(lines[i + 1 : close])
+        out.append(":::")
+        i = close + 1
+    return "\n".join(out)
+
+
 def fix_cells(nb: dict) -> None:
-    """Apply rules 1, 2 and 4 (in place)."""
+    """Apply rules 1, 2, 4, 5 and 6 (in place)."""
     macros = book_macros()
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             text = source(cell)
-            new = expand_markdown(text, macros)
+            new = colon_fence_exercises(expand_markdown(text, macros))
             if new != text:
                 set_source(cell, new)
         elif cell["cell_type"] == "code" and INSTALL_MARK in source(cell):
@@ -189,7 +311,7 @@ def fix_cells(nb: dict) -> None:
             tags = cell.setdefault("metadata", {}).setdefault("tags", [])
             if "remove-input" not in tags:
                 tags.append("remove-input")
-    strip_outputs(nb)
+    clean_for_save(nb)
 
 
 def dump(nb: dict) -> str:
@@ -295,6 +417,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(f"{name}: {diff_summary(text, new)} (run: make nbfix)")
                 bad += 1
+        for msg in fold_problems(json.loads(new)):
+            print(f"{name}: {msg}")
+            bad += 1
         for msg in local_macros(new):
             print(f"{name}: {msg}")
             bad += 1

@@ -39,7 +39,7 @@ IMG8 = RNG.random((8, 8))
 R3 = rotations.exp_so3([0.1, 0.2, 0.3])
 RS = sampling.uniform_rotations(4, np.random.default_rng(1))
 PTS = RNG.normal(size=(6, 3))
-QS = sampling.uniform_quaternions(4, np.random.default_rng(2))
+QS = sampling.uniform_quats(4, np.random.default_rng(2))
 UNIT = PTS / np.linalg.norm(PTS, axis=1, keepdims=True)
 
 
@@ -120,19 +120,20 @@ CASES = [
     ),
     (volumes.grid_coordinates, dict(n=8), {"n": POSINT, "voxel_size": POS}),
     # ---- sampling
-    (sampling.uniform_quaternions, dict(n=3, rng=_gen()), {"n": NONNEGINT, "rng": [0, None]}),
+    (sampling.uniform_quats, dict(n=3, rng=_gen()), {"n": NONNEGINT, "rng": [0, None]}),
     (sampling.uniform_rotations, dict(n=3, rng=_gen()), {"n": NONNEGINT, "rng": [0, None]}),
     (sampling.random_sphere, dict(n=3, rng=_gen()), {"n": NONNEGINT, "rng": [0, None]}),
     (sampling.fibonacci_sphere, dict(n=3), {"n": NONNEGINT}),
     (
         sampling.even_angles,
-        dict(delta=15.0),
+        dict(delta=0.3),
         {
             "delta": POS,
-            "theta1": FINITE + [-1.0],
-            "theta2": FINITE + [181.0],
+            "theta1": FINITE + [-1.0, 3.2],
+            "theta2": FINITE[:5] + [3.2],  # None is the default (a hemisphere)
             "phi1": FINITE,
-            "phi2": FINITE,
+            "phi2": FINITE[:5] + [-1.0],
+            "degrees": ["yes", None, 1.0],
             "symmetry": [3, None, "d2", "c0"],
             "method": ["Q", 1],
             "psi": ["plus", 0],
@@ -163,7 +164,7 @@ CASES = [
         {"tol": NONNEG, "max_iter": POSINT, "weights": [[1.0, 2.0], [-1.0, 1, 1, 1]]},
     ),
     (averaging.geodesic_l1_median, dict(Rs=RS), {"tol": NONNEG, "max_iter": POSINT}),
-    (averaging.quaternion_l2_mean, dict(qs=QS), {"max_iter": POSINT}),
+    (averaging.quat_l2_mean, dict(qs=QS), {"max_iter": POSINT}),
     (transforms.make_transform, dict(R=R3), {"scale": POS}),
     (transforms.decompose, dict(T=transforms.make_transform(R3)), {"atol": NONNEG}),
     # ---- denoising, learning
@@ -238,7 +239,22 @@ CASES = [
     (
         latent.hinge_images,
         dict(z=[0.1, 0.2]),
-        {"n": POSINT, "pixel_size": POS, "sigma": POS},
+        {
+            "n": POSINT,
+            "pixel_size": POS,
+            "sigma": POS,
+            "in_plane": [NAN, "a", [0.1, 0.2, 0.3]],
+            "degrees": ["yes", None, 1.0],
+        },
+    ),
+    (
+        latent.rotate_in_plane,
+        dict(images=np.zeros((2, 8, 8)), angles=[0.1, 0.2]),
+        {
+            "images": [IMG8, "a"],
+            "angles": [[NAN, 0.1], "a", [0.1]],
+            "degrees": ["yes", None],
+        },
     ),
 ]
 

@@ -193,9 +193,21 @@ def test_elbo_equals_loglik_at_the_exact_posterior_and_is_lower_elsewhere():
 
 
 def test_hinge_images_and_in_plane_rotation_round_trip():
-    a = latent.hinge_images([0.4], [30.0])
-    b = latent.rotate_in_plane(latent.hinge_images([0.4]), [30.0])
+    a = latent.hinge_images([0.4], [30.0], degrees=True)
+    b = latent.rotate_in_plane(latent.hinge_images([0.4]), [30.0], degrees=True)
     assert np.abs(a - b).max() < 0.05 * a.max()
+    # radians by default: the same turn given as pi / 6
+    np.testing.assert_allclose(latent.hinge_images([0.4], [np.pi / 6]), a, atol=1e-12)
+    np.testing.assert_allclose(
+        latent.rotate_in_plane(latent.hinge_images([0.4]), [np.pi / 6]), b, atol=1e-12
+    )
+    # a quarter turn counter-clockwise in the [y, x] image: the pixel at +x goes to +y
+    img = np.zeros((1, 9, 9))
+    img[0, 4, 6] = 1.0
+    turned = latent.rotate_in_plane(img, [np.pi / 2])[0]
+    assert turned[6, 4] > 0.99 and turned.sum() < 1.01
+    # z = 1 turns the second helix by HINGE_ANGLE: 40 degrees
+    assert latent.HINGE_ANGLE == pytest.approx(np.deg2rad(40.0))
 
 
 def test_latent_bad_input():

@@ -116,3 +116,86 @@ def test_binder_and_package_agree_on_python_311():
     runtime = (ROOT / "requirements-runtime.txt").read_text().lower()
     for name in names:
         assert re.search(rf"^{re.escape(name)}==", runtime, re.M), f"{name} not pinned"
+
+
+def _solution_notebook(between_heading: bool = True) -> dict:
+    cells = [
+        ("markdown", "```{exercise} A\n:label: ch-q1\n\nWhy?\n```"),
+        ("markdown", "```{solution-start} ch-q1\n:class: dropdown\n```"),
+        ("markdown", "Because."),
+        ("code", "x = 1"),
+        ("markdown", "```{solution-end}\n```"),
+    ]
+    if between_heading:
+        cells.append(("markdown", "### Question 2"))
+    cells.append(("markdown", "```{exercise} B\n:label: ch-q2\n\nHow?\n```"))
+    return json.loads(notebook(*cells))
+
+
+def test_fold_cell_before_each_solution_and_idempotent():
+    nb = _solution_notebook()
+    nb["cells"][1]["id"] = "s1"
+    nb_fix.fold_solutions(nb)
+    texts = [nb_fix.source(c) for c in nb["cells"]]
+    assert texts[1] == "#### Solution to question 1"
+    fold = nb["cells"][1]
+    assert fold["id"] == "s1-fold"
+    assert fold["metadata"] == {"jp-MarkdownHeadingCollapsed": True, "tags": ["remove-cell"]}
+    once = json.dumps(nb)
+    nb_fix.fold_solutions(nb)
+    assert json.dumps(nb) == once  # no second fold cell, same content
+
+
+def test_save_folds_again_what_the_reader_opened():
+    nb = _solution_notebook()
+    nb_fix.fold_solutions(nb)
+    # JupyterLab deletes the key when the reader opens the solution, and saves
+    del nb["cells"][1]["metadata"]["jp-MarkdownHeadingCollapsed"]
+    nb["cells"][4]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "1"}]
+    nb_fix.clean_for_save(nb)
+    assert nb["cells"][1]["metadata"]["jp-MarkdownHeadingCollapsed"] is True
+    assert sum(nb_fix.source(c).startswith("#### Solution") for c in nb["cells"]) == 1
+    assert all(c.get("outputs", []) == [] for c in nb["cells"])
+
+
+def test_fold_problems_finds_a_fold_that_would_hide_the_next_exercise():
+    assert nb_fix.fold_problems(_solution_notebook(between_heading=True)) == []
+    problems = nb_fix.fold_problems(_solution_notebook(between_heading=False))
+    assert len(problems) == 1 and "ch-q1" in problems[0]
+
+
+def test_every_chapter_solution_is_folded_for_jupyterlab():
+    for path in nb_fix.notebooks([]):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        starts = sum(
+            bool(nb_fix.SOLUTION_START.search(nb_fix.source(c)))
+            for c in nb["cells"]
+            if c["cell_type"] == "markdown"
+        )
+        folds = [c for c in nb["cells"] if str(c.get("id", "")).endswith("-fold")]
+        assert len(folds) == starts, path.name
+        assert all(c["metadata"].get("jp-MarkdownHeadingCollapsed") for c in folds)
+        assert nb_fix.fold_problems(nb) == [], path.name
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        (
+            "```{exercise} T\n:label: a-q1\n\nWhy $x$?\n```",
+            ":::{exercise} T\n:label: a-q1\n\nWhy $x$?\n:::",
+        ),
+        # a nested code block with fewer backticks stays inside
+        (
+            "````{exercise} T\n:label: a-q1\n\n```python\nx = 1\n```\n````\n\nafter",
+            ":::{exercise} T\n:label: a-q1\n\n```python\nx = 1\n```\n:::\n\nafter",
+        ),
+        # left open: runs to the end of the cell (CommonMark), and gets closed
+        ("```{exercise} T\n:label: a-q1\n\nWhy?", ":::{exercise} T\n:label: a-q1\n\nWhy?\n:::"),
+        # other directives and colon fences are left alone
+        ("```{solution-start} a-q1\n```", "```{solution-start} a-q1\n```"),
+    ],
+)
+def test_colon_fence_exercises(text, want):
+    assert nb_fix.colon_fence_exercises(text) == want
+    assert nb_fix.colon_fence_exercises(want) == want

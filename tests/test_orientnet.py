@@ -4,21 +4,21 @@ from autograd import grad
 from hypothesis import given, settings
 
 from helpers import atomic, imaging, learning, metrics, orientnet, rotations
-from helpers.sampling import hopf_grid, uniform_quaternions, uniform_rotations
+from helpers.sampling import hopf_grid, uniform_quats, uniform_rotations
 from helpers.volumes import gaussian_atoms_map, toy_protein
 from tests.strategies import unit_quaternions
 
 
 def test_quaternion_rows_match_rotations_module():
-    q = uniform_quaternions(50, np.random.default_rng(0))
+    q = uniform_quats(50, np.random.default_rng(0))
     np.testing.assert_allclose(
-        orientnet.quaternion_rows(3.0 * q), rotations.quat_to_matrix(q)[:, :2], atol=1e-12
+        orientnet.quat_rows(3.0 * q), rotations.quat_to_matrix(q)[:, :2], atol=1e-12
     )
 
 
 def test_render_atoms_matches_project_atoms():
     X = toy_protein(12)
-    q = uniform_quaternions(4, np.random.default_rng(1))
+    q = uniform_quats(4, np.random.default_rng(1))
     np.testing.assert_allclose(
         orientnet.render_atoms(q, X, 20, 2.0, 2.0),
         atomic.project_atoms(X, rotations.quat_to_matrix(q), 20, 2.0, 2.0),
@@ -30,13 +30,13 @@ def test_render_atoms_matches_project_atoms():
 @given(unit_quaternions(), unit_quaternions())
 def test_qd_is_sin_squared_of_half_angle_and_sign_invariant(q1, q2):
     a, b = np.asarray(q1)[None], np.asarray(q2)[None]
-    theta = metrics.quaternion_angular_distance(a, b)[0]
+    theta = metrics.quat_angular_distance(a, b)[0]
     assert abs(float(orientnet.qd_loss(a, b)) - np.sin(theta / 2) ** 2) < 1e-10
     assert abs(float(orientnet.qd_loss(-a, b)) - float(orientnet.qd_loss(a, b))) < 1e-12
 
 
 def test_symmetry_aware_qd_is_zero_at_every_equivalent_and_plain_qd_is_one():
-    q = uniform_quaternions(20, np.random.default_rng(2))
+    q = uniform_quats(20, np.random.default_rng(2))
     c2 = np.array([[1.0, 0, 0, 0], [0.0, 0, 0, 1.0]])
     qg = rotations.quat_multiply(q, c2[1])
     assert float(orientnet.qd_loss(qg, q, symmetry=c2)) < 1e-12
@@ -46,7 +46,7 @@ def test_symmetry_aware_qd_is_zero_at_every_equivalent_and_plain_qd_is_one():
 def test_reprojection_gradient_matches_finite_differences():
     X = toy_protein(10)
     rng = np.random.default_rng(3)
-    q = uniform_quaternions(2, rng)
+    q = uniform_quats(2, rng)
     q0 = q + 0.1 * rng.normal(size=q.shape)
 
     def f(qh):
@@ -102,7 +102,7 @@ def test_fsc_loss_of_true_poses_beats_random_and_gradient_is_exact():
         return orientnet.fsc_loss(orientnet.soft_reconstruction(q, vals, k2, g3), ref, g3)
 
     q = rotations.matrix_to_quat(R)
-    assert float(f(q)) < 0.2 and 0.3 < float(f(uniform_quaternions(40, rng)))
+    assert float(f(q)) < 0.2 and 0.3 < float(f(uniform_quats(40, rng)))
     q0 = q + 0.05 * rng.normal(size=q.shape)
     e = np.zeros_like(q0)
     e[2, 1] = 1e-6

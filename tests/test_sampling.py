@@ -19,7 +19,7 @@ def test_uniform_rotations_angle_density_ks():
 
 def test_shoemake_angle_density_ks_and_axis_uniform():
     u = np.random.default_rng(2).uniform(size=(20000, 3))
-    R = quat_to_matrix(sampling.uniform_quaternions_shoemake(u))
+    R = quat_to_matrix(sampling.uniform_quats_shoemake(u))
     _, angle = matrix_to_axis_angle(R)
     assert stats.kstest(angle, angle_cdf).pvalue > 0.01
     # R e_z is uniform on the sphere, so its z-component is uniform on [-1, 1]
@@ -35,7 +35,7 @@ def test_ks_detects_a_non_uniform_sampler():
 
 def test_shoemake_unit_norm_and_reproducible():
     u = np.random.default_rng(4).uniform(size=(100, 3))
-    q = sampling.uniform_quaternions_shoemake(u)
+    q = sampling.uniform_quats_shoemake(u)
     np.testing.assert_allclose(np.linalg.norm(q, axis=-1), 1.0)
     # the rotations are built from the caller's generator only: normalised Gaussian
     # 4-vectors (Shoemake's alternative), as a direct construction from the same draws
@@ -51,7 +51,7 @@ def test_shoemake_unit_norm_and_reproducible():
     [
         (lambda: sampling.uniform_rotations(-1, np.random.default_rng(0)), "non-negative integer"),
         (lambda: sampling.uniform_rotations(3, 0), "Generator"),
-        (lambda: sampling.uniform_quaternions_shoemake([0.5, 1.5, 0.2]), r"\[0, 1\]"),
+        (lambda: sampling.uniform_quats_shoemake([0.5, 1.5, 0.2]), r"\[0, 1\]"),
     ],
 )
 def test_bad_input(call, message):
@@ -63,7 +63,7 @@ def test_bad_input(call, message):
 
 
 def test_even_angles_counts_and_spacing():
-    full = sampling.even_angles(6.0, theta2=180.0)
+    full = sampling.even_angles(6.0, theta2=180.0, degrees=True)
     assert len(full) == 1160  # ~ 4 pi / delta^2 = 1146
     d = sampling.direction_from_angles(full[:, 1], full[:, 0])
     # neighbours on a ring are about delta apart
@@ -74,17 +74,17 @@ def test_even_angles_counts_and_spacing():
 
 
 def test_even_angles_hemisphere_symmetry_and_spiral():
-    hemi = sampling.even_angles(15.0)
+    hemi = sampling.even_angles(15.0, degrees=True)
     equator = hemi[np.isclose(hemi[:, 1], 90.0)]
     assert np.all(equator[:, 0] < 180.0)
-    c3 = sampling.even_angles(10.0, symmetry="c3")
+    c3 = sampling.even_angles(10.0, symmetry="c3", degrees=True)
     assert np.all(c3[:, 0] < 120.0)
     assert np.all(c3[np.isclose(c3[:, 1], 90.0), 0] < 60.0)
-    c4 = sampling.even_angles(10.0, symmetry="c4")
+    c4 = sampling.even_angles(10.0, symmetry="c4", degrees=True)
     assert np.any(
         np.isclose(c4[:, 1], 90.0) & (c4[:, 0] > 45.0)
     )  # even n keeps the whole equator band
-    spiral = sampling.even_angles(5.0, method="S", theta2=180.0)
+    spiral = sampling.even_angles(5.0, method="S", theta2=180.0, degrees=True)
     assert abs(len(spiral) - (3.6 / np.deg2rad(5.0)) ** 2) < 2
     assert np.all(np.diff(spiral[:, 1]) > 0)
 
@@ -206,7 +206,7 @@ def test_healpix_nside1_pixel_4_is_the_x_axis():
     [(15.0, 90.0, 93), (5.0, 90.0, 849), (15.0, 180.0, 189), (10.0, 180.0, 425)],
 )
 def test_even_angles_spiral_matches_sparx_count_and_levels(delta, theta2, count):
-    pts = sampling.even_angles(delta, theta2=theta2, method="S")
+    pts = sampling.even_angles(delta, theta2=theta2, method="S", degrees=True)
     assert len(pts) == count
     wedge = (1.0 - np.cos(np.deg2rad(theta2))) * 360.0 / 720.0
     n_levels = int((3.6 / np.deg2rad(delta)) ** 2 * wedge)
@@ -225,3 +225,18 @@ def test_even_angles_spiral_matches_sparx_count_and_levels(delta, theta2, count)
     np.testing.assert_allclose(
         step, np.mod(delta / np.sin(np.deg2rad(pts[1 : n_levels - 1, 1])), 360.0)
     )
+
+
+@pytest.mark.parametrize("method", ["P", "S"])
+def test_even_angles_takes_and_returns_radians_unless_told_degrees(method):
+    rad = sampling.even_angles(np.deg2rad(7.5), theta2=np.pi, method=method, symmetry="c3")
+    deg = sampling.even_angles(7.5, theta2=180.0, method=method, symmetry="c3", degrees=True)
+    assert rad.shape == deg.shape and len(rad) > 100
+    np.testing.assert_allclose(np.rad2deg(rad), deg, atol=1e-9)
+    assert rad.max() < 2 * np.pi and deg.max() > 2 * np.pi
+    # the default range is the upper hemisphere in either unit
+    hemi = sampling.even_angles(np.deg2rad(10.0), method=method)
+    np.testing.assert_allclose(
+        hemi, np.deg2rad(sampling.even_angles(10.0, method=method, degrees=True))
+    )
+    assert hemi[:, 1].max() <= np.pi / 2 + 1e-12
