@@ -24,6 +24,7 @@ The pose moves ``target`` onto ``ref``: ``x_ref = R x_target + t``, with ``(x, y
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -627,10 +628,10 @@ def _vesper_scan(F1: Array, rotated: Array) -> tuple[Array, Array]:
     return np.maximum(best, 0.0), t
 
 
-VESPER_BATCH = 2**17  # voxels of rotated fields per FFT batch (rotations x a^3)
+_BATCH_VOXELS = 2**17  # voxels of rotated fields per FFT batch (rotations x a^3)
 
 
-def _vesper_scanner(f1: Array, f2: Array, turn: bool):
+def _vesper_scanner(f1: Array, f2: Array, turn: bool) -> Callable[[Array], tuple[Array, Array]]:
     """The search's fast path of :func:`_vesper_rotate` + :func:`_vesper_scan`.
 
     ``f1``, ``f2``: feature channels ``(C, a, a, a)`` of the two maps (C = 3 vectors, or
@@ -647,7 +648,7 @@ def _vesper_scanner(f1: Array, f2: Array, turn: bool):
     src = np.concatenate([f2.transpose(xyz).reshape(C, -1), np.zeros((C, 1))], axis=1).astype(
         np.float32
     )
-    batch = max(1, VESPER_BATCH // a**3)
+    batch = max(1, _BATCH_VOXELS // a**3)
 
     def scan(Rs: Array) -> tuple[Array, Array]:
         best = np.empty(len(Rs))
@@ -1048,7 +1049,7 @@ def _fast_search(a, b, vs, tvs, thr, thr_t, spacing, bandwidth, level, n_keep):
     vals = vb[:, z, y, x].T
     n = m
     cFa = np.conj(scipy.fft.rfftn(va.astype(np.float32), axes=(-3, -2, -1)))
-    batch = max(1, VESPER_BATCH // n**3)
+    batch = max(1, _BATCH_VOXELS // n**3)
 
     def scan(Rs):
         scores = np.empty(len(Rs))
