@@ -245,7 +245,7 @@ def test_vesper_fast_scan_matches_the_plain_path(score):
     )
     at_t = corr[np.arange(len(Rs)), t[:, 2], t[:, 1], t[:, 0]]
     np.testing.assert_allclose(np.maximum(at_t, 0.0), best_ref, atol=tol)
-    assert np.mean(np.all(t == t_ref, axis=1)) > 0.9
+    assert np.mean(np.all(t == t_ref, axis=1)) > 0.97  # 112 of 112 when written
 
 
 @pytest.fixture(scope="module")
