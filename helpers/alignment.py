@@ -24,6 +24,7 @@ The pose moves ``target`` onto ``ref``: ``x_ref = R x_target + t``, with ``(x, y
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -631,12 +632,13 @@ def _vesper_scan(F1: Array, rotated: Array) -> tuple[Array, Array]:
 _BATCH_VOXELS = 2**17  # voxels of rotated fields per FFT batch (rotations x a^3)
 
 
-def _vesper_scanner(f1: Array, f2: Array, turn: bool) -> Callable[[Array], tuple[Array, Array]]:
+def _vesper_scanner(f1: Array, f2: Array, turn: bool) -> Callable[..., tuple[Array, Array]]:
     """The search's fast path of :func:`_vesper_rotate` + :func:`_vesper_scan`.
 
     ``f1``, ``f2``: feature channels ``(C, a, a, a)`` of the two maps (C = 3 vectors, or
     1 density channel for the ``-C`` / ``-L`` modes), zero at inactive points. Returns
-    ``scan(Rs) -> (best, t)``. Work is done in ``[x, y, z]`` arrays (so the correlation
+    ``scan(Rs, sources=None) -> (best, t)``; ``sources`` are the rotations' source voxels
+    from :func:`_vesper_source` (``"xyz"``, shape ``(m, a^3)``) when already known. Work is done in ``[x, y, z]`` arrays (so the correlation
     is already in ``FindBestTrans``'s scan order, x outermost), single-precision FFTs,
     the reference transform computed once, and a gather through a zero sentinel instead
     of masks. Scores agree with the plain float64 path to about 1e-6 relative (the
@@ -650,12 +652,15 @@ def _vesper_scanner(f1: Array, f2: Array, turn: bool) -> Callable[[Array], tuple
     )
     batch = max(1, _BATCH_VOXELS // a**3)
 
-    def scan(Rs: Array) -> tuple[Array, Array]:
+    def scan(Rs: Array, sources: Array | None = None) -> tuple[Array, Array]:
         best = np.empty(len(Rs))
         t = np.empty((len(Rs), 3), np.int64)
         for k in range(0, len(Rs), batch):
             R = Rs[k : k + batch]
-            idx = _vesper_source(a, R, "xyz").reshape(len(R), -1)
+            if sources is None:
+                idx = _vesper_source(a, R, "xyz").reshape(len(R), -1)
+            else:
+                idx = sources[k : k + batch]
             g = np.take(src, idx, axis=1).transpose(1, 0, 2)  # (m, C, a^3)
             rot = np.matmul(R.astype(np.float32), g) if turn else g
             rot = rot.reshape(len(R), C, a, a, a)
@@ -673,6 +678,29 @@ def _vesper_scanner(f1: Array, f2: Array, turn: bool) -> Callable[[Array], tuple
         return best, t
 
     return scan
+
+
+_CACHE_VOXELS = 2**23  # largest rotations x a^3 kept by _euler_grid_sources (int32)
+
+
+@functools.lru_cache(maxsize=2)
+def _euler_grid_sources(a: int, step: float) -> Array:
+    """Source voxels (``"xyz"``, shape ``(m, a^3)``) of VESPER's Euler grid in an ``a^3`` box.
+
+    They depend only on the box and the angle step, so searches that share both (pairs of
+    maps of one size, the DOT and density modes of one pair) compute them once.
+    """
+    ang, _ = vesper_euler_grid(step, degrees=True)
+    Rs = _euler_zyx(*np.deg2rad(ang).T)
+    batch = max(1, _BATCH_VOXELS // a**3)
+    idx = np.concatenate(
+        [
+            _vesper_source(a, Rs[k : k + batch], "xyz").reshape(-1, a**3)
+            for k in range(0, len(Rs), batch)
+        ]
+    )
+    idx.flags.writeable = False
+    return idx
 
 
 def _vesper_features(vec: Array, dens: Array, score: str) -> Array:
@@ -695,12 +723,13 @@ def _vesper_search(
     v2 = _vesper_features(v2, d2, score)
     scan_rotations = _vesper_scanner(v1, v2, score == "dot")
 
-    def scan(angles_deg):
+    def scan(angles_deg, sources=None):
         Rs = _euler_zyx(*np.deg2rad(np.asarray(angles_deg, float)).T)
-        return (Rs, *scan_rotations(Rs))
+        return (Rs, *scan_rotations(Rs, sources))
 
     ang, _ = vesper_euler_grid(step, degrees=True)
-    Rs, sco, trans = scan(ang)
+    cached = len(ang) * a**3 <= _CACHE_VOXELS
+    Rs, sco, trans = scan(ang, _euler_grid_sources(a, float(step)) if cached else None)
     order = np.argsort(-sco, kind="stable")
     top = order[:n_top]
     if step > 5.0:

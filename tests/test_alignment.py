@@ -248,6 +248,29 @@ def test_vesper_fast_scan_matches_the_plain_path(score):
     assert np.mean(np.all(t == t_ref, axis=1)) > 0.97  # 112 of 112 when written
 
 
+def test_vesper_cached_grid_sources_change_nothing(monkeypatch):
+    rho = vo.gaussian_atoms_map(vo.toy_protein(40), 32, 2.0, 2.0)
+    tgt = vo.rotate_volume(rho, axis_angle_to_matrix([1.0, 2.0, 3.0], 0.7))
+    kw = dict(search="vesper", spacing=5.0, bandwidth=11.0, threshold=0.05)
+    al._euler_grid_sources.cache_clear()
+    first = al.align_maps(rho, tgt, 2.0, **kw)
+    assert al._euler_grid_sources.cache_info().currsize == 1
+    again = al.align_maps(rho, tgt, 2.0, **kw)  # from the cache
+    assert al._euler_grid_sources.cache_info().hits == 1
+    monkeypatch.setattr(al, "_CACHE_VOXELS", 0)  # computed per batch, as for large boxes
+    plain = al.align_maps(rho, tgt, 2.0, **kw)
+    for res in (again, plain):
+        np.testing.assert_array_equal(res.coarse_scores, first.coarse_scores)
+        np.testing.assert_array_equal(res.top_rotations, first.top_rotations)
+        np.testing.assert_array_equal(res.top_translations, first.top_translations)
+    cached = al._euler_grid_sources(first.box, 30.0)
+    assert not cached.flags.writeable
+    _, Rs = al.vesper_euler_grid(30.0, degrees=True)
+    np.testing.assert_array_equal(
+        cached[100:110], al._vesper_source(first.box, Rs[100:110], "xyz").reshape(10, -1)
+    )
+
+
 @pytest.fixture(scope="module")
 def vesper_case():
     # a rotation off VESPER's 5° Euler lattice and a shift off its 7 Å grid
