@@ -139,6 +139,9 @@ def _check_grid(n: int, pixel_size: float, sigma: float) -> None:
         raise ValueError(f"pixel_size and sigma must be positive, got {pixel_size}, {sigma}")
 
 
+_VIEW_CHUNK = 128  # views per block in project_atoms
+
+
 def _gaussians(P: Array, n: int, pixel_size: float, sigma: float) -> tuple[Array, Array, Array]:
     """1-D Gaussian profiles along x and y for projected positions P (m, a, 3)."""
     g = grid_coordinates(int(n), pixel_size)
@@ -200,9 +203,14 @@ def project_atoms(
         X, w = _check_atoms(C, weights)
         P = np.einsum("mij,aj->mai", R, X)
     _check_grid(n, pixel_size, sigma)
-    gx, gy, _ = _gaussians(P, n, pixel_size, sigma)
     scale = np.sqrt(2 * np.pi) * sigma / pixel_size
-    img = scale * np.einsum("a,may,max->myx", w, gy, gx, optimize=True)
+    img = np.empty((len(P), n, n))
+    # views in chunks: the (views, atoms, n) profiles of a whole stack are large
+    # temporaries whose allocation costs more than the arithmetic
+    for s in range(0, len(P), _VIEW_CHUNK):
+        gx, gy, _ = _gaussians(P[s : s + _VIEW_CHUNK], n, pixel_size, sigma)
+        np.matmul((gy * w[:, None]).transpose(0, 2, 1), gx, out=img[s : s + _VIEW_CHUNK])
+    img *= scale
     return img[0] if single else img
 
 

@@ -9,9 +9,11 @@ least-squares matching of each image against projections of the known map on a g
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float_array, check_int, check_rotation_matrix
@@ -134,7 +136,11 @@ class RandomFeatureRidge:
     def features(self, X: ArrayLike) -> Array:
         """The random features of (standardised) inputs."""
         x = (as_float_array(X, "X") - self.mean) / self.scale
-        return np.sqrt(2.0 / self.n_features) * np.cos(x @ self.W + self.b)
+        z = x @ self.W
+        z += self.b
+        np.cos(z, out=z)
+        z *= np.sqrt(2.0 / self.n_features)
+        return z
 
     def fit(self, X: ArrayLike, Y: ArrayLike) -> RandomFeatureRidge:
         """Fit to inputs ``X`` (m, p) and targets ``Y`` (m, k)."""
@@ -147,8 +153,13 @@ class RandomFeatureRidge:
         self.W = self.rng.normal(scale=1.0 / self.gamma, size=(p, self.n_features))
         self.b = self.rng.uniform(0, 2 * np.pi, self.n_features)
         Phi = self.features(X)
-        A = Phi.T @ Phi + self.alpha * np.eye(self.n_features)
-        self.coef = np.linalg.solve(A, Phi.T @ Y)
+        A = Phi.T @ Phi
+        A.flat[:: self.n_features + 1] += self.alpha
+        try:  # symmetric positive definite for alpha > 0: Cholesky, half the work of LU
+            factor = scipy.linalg.cho_factor(A, overwrite_a=True, check_finite=False)
+            self.coef = scipy.linalg.cho_solve(factor, Phi.T @ Y, check_finite=False)
+        except np.linalg.LinAlgError:  # alpha = 0 and too few samples: singular
+            self.coef = np.linalg.lstsq(Phi, Y, rcond=None)[0]
         return self
 
     def predict(self, X: ArrayLike) -> Array:
@@ -172,14 +183,26 @@ def particle_features(images: ArrayLike, crop: int = 8) -> Array:
         raise ValueError(f"images must have shape (m, n, n), got {imgs.shape}")
     n = imgs.shape[1]
     crop = check_int(crop, "crop", low=2, high=n)
-    # Fourier crop of the whole stack at once (the same as imaging.downsample per image)
-    F = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(imgs, axes=(1, 2))), axes=(1, 2))
-    s = n // 2 - crop // 2
-    F = F[:, s : s + crop, s : s + crop]
-    small = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(F, axes=(1, 2))), axes=(1, 2)).real
-    f = small.reshape(len(imgs), -1)
+    # Fourier crop (the same as imaging.downsample per image) as A y A^T, with A the
+    # 1-D crop operator: the 2-D chain of shifts, transforms and crop is separable
+    L = _crop_operator(n, crop)
+    Z = L @ imgs @ L.T  # (m, 2 crop, 2 crop): blocks Ar y Ar^T, ..., Ai y Ai^T
+    f = (Z[:, :crop, :crop] - Z[:, crop:, crop:]).reshape(len(imgs), -1)
     f = f - f.mean(axis=1, keepdims=True)
     return f / (f.std(axis=1, keepdims=True) + 1e-12)
+
+
+@functools.lru_cache(maxsize=8)
+def _crop_operator(n: int, crop: int) -> Array:
+    """Real and imaginary parts, stacked (2 crop, n), of the 1-D Fourier-crop operator
+    ``fftshift ifft ifftshift [crop] fftshift fft ifftshift`` applied along one axis."""
+    F = np.fft.fftshift(np.fft.fft(np.fft.ifftshift(np.eye(n), axes=0), axis=0), axes=0)
+    s = n // 2 - crop // 2
+    F = F[s : s + crop]
+    A = np.fft.fftshift(np.fft.ifft(np.fft.ifftshift(F, axes=0), axis=0), axes=0)
+    out = np.concatenate([A.real, A.imag])
+    out.flags.writeable = False
+    return out
 
 
 @dataclass
@@ -245,16 +268,64 @@ def match_orientations(
     if not band_limit > 0:
         raise ValueError(f"band_limit must be positive, got {band_limit}")
     n = Y.shape[1]
-    k = np.arange(n) - n // 2
-    keep = (k[:, None] ** 2 + k[None, :] ** 2) <= band_limit**2
-
-    def ft(x):
-        F = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(x, axes=(1, 2))), axes=(1, 2))
-        return F[:, keep]
-
-    FY, FP, c = ft(Y), ft(P), C[:, keep]
-    cross = (np.conj(FY) * c) @ FP.T  # (m, g)
-    energy = (c * c) @ (np.abs(FP) ** 2).T
-    scores = 2 * cross.real - energy
+    rep, partner = _half_plane(n, float(band_limit))
+    FP = _template_spectra(P, float(band_limit), rep)
+    FY = _centred_fft(Y).reshape(len(Y), -1)[:, rep]
+    # Fourier pixels k and -k carry conjugate values (real images): each pair is summed
+    # once, with the CTFs of both pixels, in real arithmetic
+    Cf = C.reshape(len(Y), -1)
+    c = Cf[:, rep]
+    cm = np.where(partner >= 0, Cf[:, np.maximum(partner, 0)], 0.0)
+    cross = ((c + cm)[:, None, :] * np.stack([FY.real, FY.imag], axis=1)).reshape(len(Y), -1)
+    scores = 2 * (cross @ FP.parts.T)
+    scores -= (c * c + cm * cm) @ FP.power.T
     best = np.argmax(scores, axis=1)
     return TemplateMatch(G[best], best, scores[np.arange(len(Y)), best])
+
+
+def _centred_fft(x: Array) -> NDArray[np.complex128]:
+    return np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(x, axes=(1, 2))), axes=(1, 2))
+
+
+def _half_plane(n: int, band_limit: float) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Flat indices of one pixel of each conjugate pair ``k, -k`` with ``|k| <= band_limit``
+    on the centred ``n x n`` grid, and the flat index of its partner ``-k`` (-1 where the
+    pixel is its own partner or the partner lies outside the band or the grid)."""
+    k = np.arange(n) - n // 2
+    ky, kx = np.meshgrid(k, k, indexing="ij")
+    keep = (ky**2 + kx**2 <= band_limit**2).ravel()
+    my, mx = -ky.ravel(), -kx.ravel()
+    inside = (my >= -(n // 2)) & (my <= (n - 1) // 2) & (mx >= -(n // 2)) & (mx <= (n - 1) // 2)
+    flat = np.where(inside, (my + n // 2) * n + (mx + n // 2), -1)
+    partner = np.where(inside & keep[np.maximum(flat, 0)], flat, -1)
+    idx = np.arange(n * n)
+    # keep a pixel unless its partner is in the band and comes first
+    rep = keep & ((partner < 0) | (partner >= idx))
+    partner = np.where(partner == idx, -1, partner)
+    return np.flatnonzero(rep), partner[rep]
+
+
+@dataclass(frozen=True)
+class _Spectra:
+    parts: Array  # (g, 2 P): real parts, then imaginary parts, on the chosen pixels
+    power: Array  # (g, P): squared moduli
+
+
+_SPECTRA_CACHE: dict = {}
+
+
+def _template_spectra(P: Array, band_limit: float, rep: NDArray[np.intp]) -> _Spectra:
+    """Transforms of the templates on the half-plane pixels, reused while the same
+    templates (equal values, not only the same array) come back with the same band."""
+    hit = _SPECTRA_CACHE.get("last")
+    if (
+        hit is not None
+        and hit[1] == band_limit
+        and hit[0].shape == P.shape
+        and np.array_equal(hit[0], P)
+    ):
+        return hit[2]
+    F = _centred_fft(P).reshape(len(P), -1)[:, rep]
+    spectra = _Spectra(np.concatenate([F.real, F.imag], axis=1), np.abs(F) ** 2)
+    _SPECTRA_CACHE["last"] = (P.copy(), band_limit, spectra)
+    return spectra

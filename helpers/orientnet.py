@@ -38,6 +38,7 @@ __all__ = [
     "mlp_quats",
     "OrientationNet",
     "train_orientation_net",
+    "qd_mlp_value_and_grad",
     "low_frequency_slices",
     "low_frequency_map",
     "soft_reconstruction",
@@ -259,26 +260,81 @@ def train_orientation_net(
 
     gradient = grad(objective)
     params = init_mlp(sizes, rng)
-    m1 = [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]
-    m2 = [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]
+    flat = [a for layer in params for a in layer]  # W1, b1, W2, b2, ... updated in place
+    m1 = [np.zeros_like(a) for a in flat]
+    m2 = [np.zeros_like(a) for a in flat]
     losses = []
     for t in range(1, int(steps) + 1):
         x, q = sample(batch_size, rng)
-        G = gradient(params, x, q)
-        losses.append(float(objective(params, x, q)) if t % 25 == 0 or t == steps else None)
+        record = t % 25 == 0 or t == steps
+        if w == 1.0:  # QD only: the hand-written backward pass (same values, no tracing)
+            value, G = qd_mlp_value_and_grad(params, x, q, symmetry)
+        else:
+            G = gradient(params, x, q)
+            value = float(objective(params, x, q)) if record else None
+        if record:
+            losses.append(float(value))
         c1, c2 = 1 - 0.9**t, 1 - 0.999**t
-        new = []
-        for k, ((W, b), (gW, gb)) in enumerate(zip(params, G)):
-            m1[k] = (0.9 * m1[k][0] + 0.1 * gW, 0.9 * m1[k][1] + 0.1 * gb)
-            m2[k] = (0.999 * m2[k][0] + 0.001 * gW**2, 0.999 * m2[k][1] + 0.001 * gb**2)
-            new.append(
-                (
-                    W - lr * (m1[k][0] / c1) / (np.sqrt(m2[k][0] / c2) + 1e-8),
-                    b - lr * (m1[k][1] / c1) / (np.sqrt(m2[k][1] / c2) + 1e-8),
-                )
-            )
-        params = new
-    return OrientationNet(params, float(w), [v for v in losses if v is not None])
+        for a, g, u, v in zip(flat, [g for layer in G for g in layer], m1, m2):
+            u *= 0.9
+            u += 0.1 * g
+            v *= 0.999
+            v += 0.001 * (g * g)  # as 0.001 * g**2
+            a -= lr * (u / c1) / (np.sqrt(v / c2) + 1e-8)
+    return OrientationNet(params, float(w), losses)
+
+
+def qd_mlp_value_and_grad(
+    params: list, x: ArrayLike, q: ArrayLike, symmetry: ArrayLike | None = None
+) -> tuple[float, list[tuple[Array, Array]]]:
+    """The QD loss of the network's prediction for ``x`` and its gradient in ``params``.
+
+    The value is ``qd_loss(OrientationNet(params, 1.0).predict(x), q, symmetry)``.
+
+    The backward pass written out (ReLU layers, the two normalisations, the minimum over
+    symmetry-equivalent labels), so that QD-only training runs without autograd's
+    tracing; it returns the values autograd returns (tested against it).
+
+    Examples
+    --------
+    >>> p = init_mlp([3, 8, 4], np.random.default_rng(0))
+    >>> x = np.random.default_rng(1).normal(size=(5, 3))
+    >>> q = np.random.default_rng(2).normal(size=(5, 4))
+    >>> value, g = qd_mlp_value_and_grad(p, x, q)
+    >>> bool(np.isclose(value, qd_loss(OrientationNet(p, 1.0).predict(x), q)))
+    True
+    >>> [gW.shape for gW, gb in g]
+    [(3, 8), (8, 4)]
+    """
+    h = as_float_array(x, "x")
+    qt = _check_quats(q, "q")
+    if h.ndim != 2 or len(h) != len(qt):
+        raise ValueError(f"x must have shape ({len(qt)}, p), got {h.shape}")
+    Q = _equivalents(qt / np.linalg.norm(qt, axis=1, keepdims=True), symmetry)
+    hs = [h]
+    for W, b in params[:-1]:
+        h = np.maximum(0.0, h @ W + b)
+        hs.append(h)
+    W, b = params[-1]
+    out = h @ W + b
+    n1 = np.sqrt(np.sum(out * out, axis=1, keepdims=True) + 1e-12)
+    u = out / n1  # mlp_quats' output
+    n2 = np.sqrt(np.sum(u * u, axis=1, keepdims=True))
+    v = u / n2  # qd_loss normalises again
+    dots = np.einsum("mj,mgj->mg", v, Q)
+    terms = 1 - dots**2
+    best = np.argmin(terms, axis=1)
+    rows = np.arange(len(v))
+    m = len(v)
+    dv = (-2.0 / m) * dots[rows, best][:, None] * Q[rows, best]
+    du = (dv - v * np.sum(v * dv, axis=1, keepdims=True)) / n2
+    d = (du - u * np.sum(u * du, axis=1, keepdims=True)) / n1
+    grads = []
+    for k in range(len(params) - 1, -1, -1):
+        grads.append((hs[k].T @ d, d.sum(axis=0)))
+        if k:
+            d = (d @ params[k][0].T) * (hs[k] > 0)
+    return float(np.mean(terms[rows, best])), grads[::-1]
 
 
 # ---- a differentiable FSC of a mini-batch reconstruction ------------------------------------
@@ -360,7 +416,12 @@ def soft_reconstruction(q, values, k2: ArrayLike, g3: ArrayLike, width: float = 
     rows = quat_rows(q)  # (m, 2, 3)
     pos = K2[None, :, 0:1] * rows[:, None, 0, :] + K2[None, :, 1:2] * rows[:, None, 1, :]
     pos = anp.reshape(pos, (-1, 3))  # (m P, 3)
-    d2 = anp.sum((G3[:, None, :] - pos[None, :, :]) ** 2, axis=2)  # (G, m P)
+    # squared distances |g - p|^2 = |g|^2 + |p|^2 - 2 g.p, without a (G, m P, 3) array
+    d2 = (
+        np.sum(G3 * G3, axis=1)[:, None]
+        + anp.sum(pos * pos, axis=1)[None, :]
+        - 2.0 * anp.dot(G3, anp.transpose(pos))
+    )  # (G, m P)
     wts = anp.exp(-0.5 * d2 / width**2)
     vals = anp.reshape(values, (-1,))
     num_re = anp.dot(wts, anp.real(vals))

@@ -185,3 +185,12 @@ def test_latent_decoder_recovers_a_hinge_motion_and_keeps_structures_under_stand
         atomic.projection_loss(D, Rs, atomic.project_atoms(C, Rs, 24, 1.5), 1.5)[0],
         fit.image_loss[-1],
     )
+
+
+def test_projection_of_a_stack_equals_one_view_at_a_time():
+    # the stack is projected in blocks of views; blocks must not mix up the views
+    Rs = sampling.uniform_rotations(300, np.random.default_rng(2))
+    w = np.random.default_rng(3).uniform(0.5, 2.0, len(X))
+    stack = atomic.project_atoms(X, Rs, 20, 1.5, weights=w)
+    for i in (0, 127, 128, 299):
+        np.testing.assert_allclose(stack[i], atomic.project_atoms(X, Rs[i], 20, 1.5, weights=w))

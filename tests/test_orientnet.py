@@ -164,3 +164,20 @@ def test_match_orientations_finds_grid_poses_with_ctf():
 def test_input_checks(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("symmetric", [False, True])
+def test_hand_written_qd_gradient_equals_autograd(symmetric):
+    rng = np.random.default_rng(8)
+    params = orientnet.init_mlp([6, 16, 12, 4], rng)
+    x, q = rng.normal(size=(9, 6)), rng.normal(size=(9, 4))
+    sym = np.array([[1.0, 0, 0, 0], [0.0, 0, 0, 1.0]]) if symmetric else None
+
+    def f(p):
+        return orientnet.qd_loss(orientnet.mlp_quats(p, x), q, sym)
+
+    value, g = orientnet.qd_mlp_value_and_grad(params, x, q, sym)
+    assert abs(value - float(f(params))) < 1e-12
+    for (gW, gb), (aW, ab) in zip(g, grad(f)(params)):
+        np.testing.assert_allclose(gW, aW, rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(gb, ab, rtol=1e-10, atol=1e-13)
