@@ -18,7 +18,13 @@ step ``A``° (bandwidth 16 Å, VESPER's defaults otherwise), given the contour t
 (user + sys of this process, the fair measure on a shared machine), wall time, the
 rotation error and the translation error.
 
-Run: .venv/bin/python benchmarks/bench_alignment.py [--slow]   (``--slow`` adds A = 15°)
+``--scan`` adds the cost per rotation of VESPER's rotate-and-scan step on coarse boxes
+of 12, 16 and 24 points (the chapter's sizes): the plain path (one rotation at a time,
+float64, as ``vesper_rotate_vectors``) against the batched single-precision path that
+``align_maps(..., search="vesper")`` uses.
+
+Run: .venv/bin/python benchmarks/bench_alignment.py [--slow] [--scan]
+(``--slow`` adds A = 15°)
 """
 
 from __future__ import annotations
@@ -62,8 +68,31 @@ def run(ref, tgt, R, t, **kw):
     return cpu, wall, rot, float(np.linalg.norm(res.translation - t)), res
 
 
+def scan_cost() -> None:
+    from helpers.alignment import _vesper_rotate, _vesper_scan, _vesper_scanner
+
+    _, Rs = alignment.vesper_euler_grid(30.0, degrees=True)
+    rng = np.random.default_rng(0)
+    print(f"{'box':>4s} {'plain µs/rot':>13s} {'batched µs/rot':>15s}")
+    for a in (12, 16, 24):
+        v = rng.normal(size=(3, a, a, a))
+        d = (rng.random((a, a, a)) < 0.3).astype(float)
+        v *= d
+        c0 = time.process_time()
+        F1 = np.fft.rfftn(v, axes=(1, 2, 3))
+        for k in range(0, len(Rs), 32):
+            _vesper_scan(F1, _vesper_rotate(v, d, Rs[k : k + 32], True))
+        plain = (time.process_time() - c0) / len(Rs) * 1e6
+        c0 = time.process_time()
+        _vesper_scanner(v, v, True)(Rs)
+        fast = (time.process_time() - c0) / len(Rs) * 1e6
+        print(f"{a:4d} {plain:13.0f} {fast:15.0f}", flush=True)
+
+
 def main() -> None:
     slow = "--slow" in sys.argv
+    if "--scan" in sys.argv:
+        scan_cost()
     rng = np.random.default_rng(2021)
     pairs = {
         "main": adk_pair(20.0, False, rng),

@@ -15,7 +15,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
-from ._checks import as_float_array, check_int, check_positive, check_rotation_matrix, check_scalar
+from ._checks import (
+    as_float_array,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_rotation_matrix,
+    check_scalar,
+)
 from .rotations import axis_angle_to_matrix
 from .volumes import grid_coordinates
 
@@ -43,6 +50,16 @@ def toy_chain(n_per_helix: int = 12) -> Array:
     residue, so 3.8 Å between neighbours) joined by a three-residue loop. Deterministic.
     The loop's middle atom, index ``n_per_helix + 1``, is a natural hinge.
 
+    Parameters
+    ----------
+    n_per_helix : int, default 12
+        Atoms per helix, at least 4 (the loop adds 3).
+
+    Returns
+    -------
+    ndarray, shape (2 n_per_helix + 3, 3)
+        Coordinates in Å, centroid at the origin.
+
     Examples
     --------
     >>> X = toy_chain()
@@ -51,8 +68,7 @@ def toy_chain(n_per_helix: int = 12) -> Array:
     >>> bool(np.all(np.abs(np.linalg.norm(np.diff(X, axis=0), axis=1) - 3.8) < 0.3))
     True
     """
-    if n_per_helix < 4:
-        raise ValueError(f"n_per_helix must be at least 4, got {n_per_helix}")
+    n_per_helix = check_int(n_per_helix, "n_per_helix", low=4)
     k = np.arange(n_per_helix, dtype=float)
     a = np.deg2rad(100.0) * k
     rise = 1.5
@@ -87,6 +103,24 @@ def hinge(
     Bond lengths along the chain are unchanged (the pivot lies on the axis), so this is
     a rigid-body hinge motion of the second part of the chain. ``angle`` is in radians
     unless ``degrees``; positive is counter-clockwise looking down ``axis``.
+
+    Parameters
+    ----------
+    coords : array_like, shape (n_atoms, 3)
+        The chain, ``(x, y, z)`` in Å.
+    pivot_index : int
+        Index of the hinge atom; every later atom turns.
+    axis : array_like, shape (3,)
+        Direction of the hinge axis (normalised).
+    angle : float
+        Turn angle, radians (degrees with ``degrees=True``).
+    degrees : bool, default False
+        ``angle`` is in degrees.
+
+    Returns
+    -------
+    ndarray, shape (n_atoms, 3)
+        The hinged chain; atoms up to the pivot are unchanged.
 
     Examples
     --------
@@ -133,10 +167,9 @@ def _check_atoms(coords: ArrayLike, weights: ArrayLike | None) -> tuple[Array, A
 
 
 def _check_grid(n: int, pixel_size: float, sigma: float) -> None:
-    if int(n) != n or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
-    if not (pixel_size > 0 and sigma > 0):
-        raise ValueError(f"pixel_size and sigma must be positive, got {pixel_size}, {sigma}")
+    check_int(n, "n", low=2)
+    check_positive(pixel_size, "pixel_size")
+    check_positive(sigma, "sigma")
 
 
 _VIEW_CHUNK = 128  # views per block in project_atoms
@@ -228,6 +261,21 @@ def projection_loss(
     per view ``(m, n_atoms, 3)`` (a heterogeneous data set, as for a latent decoder);
     the gradient has the same shape.
 
+    Parameters
+    ----------
+    coords : array_like, shape (n_atoms, 3) or (m, n_atoms, 3)
+        Atom coordinates in Å, one structure for all views or one per view.
+    Rs : array_like, shape (m, 3, 3)
+        Rotation matrices.
+    images : array_like, shape (m, n, n)
+        Observed images, one per rotation.
+    pixel_size : float
+        Pixel size in Å.
+    sigma : float, default 1.5
+        Width of each Gaussian atom in Å.
+    weights : array_like, shape (n_atoms,), optional
+        Per-atom Gaussian weights (default 1).
+
     Returns
     -------
     loss : float
@@ -251,7 +299,7 @@ def projection_loss(
     Y = Y[None] if Y.ndim == 2 else Y
     if Y.ndim != 3 or Y.shape[0] != len(R) or Y.shape[1] != Y.shape[2]:
         raise ValueError(
-            f"images must have shape ({len(R)}, n, n) to match the rotations, got {Y.shape}"
+            f"images must have shape ({len(R)}, n, n), one per rotation of Rs, got {Y.shape}"
         )
     if per_view and C.shape[:2] != (len(R), len(X)):
         raise ValueError(f"coords of shape {C.shape} need one structure per view ({len(R)})")
@@ -274,6 +322,20 @@ def projection_loss(
 
 def bond_restraint(coords: ArrayLike, lengths: ArrayLike) -> tuple[float, Array]:
     """Harmonic bond energy ``0.5 * sum (|x_{k+1} - x_k| - l_k)^2`` along a chain, and its gradient.
+
+    Parameters
+    ----------
+    coords : array_like, shape (n_atoms, 3)
+        A chain, ``(x, y, z)`` in Å.
+    lengths : array_like, shape (n_atoms - 1,)
+        Target distances between consecutive atoms, Å.
+
+    Returns
+    -------
+    energy : float
+        The harmonic energy.
+    gradient : ndarray, shape (n_atoms, 3)
+        Its gradient with respect to ``coords``.
 
     Examples
     --------
@@ -353,6 +415,11 @@ def fit_atoms(
     steps, lr, save_every : int, float, int
         Number of Adam steps, step size in Å, and how often to store the trajectory.
 
+    Returns
+    -------
+    AtomFit
+        The fitted coordinates, the loss history and the stored trajectory.
+
     Examples
     --------
     >>> X = toy_chain(); Rs = np.stack([np.eye(3), np.eye(3)[[2, 0, 1]], np.eye(3)[[1, 2, 0]]])
@@ -363,9 +430,17 @@ def fit_atoms(
     True
     """
     X = as_float_array(coords0, "coords0", (3,)).copy()
-    if bond_weight < 0 or lr <= 0 or steps < 1 or save_every < 1:
-        raise ValueError("bond_weight must be >= 0, lr > 0, steps >= 1 and save_every >= 1")
-    L = np.linalg.norm(np.diff(X, axis=0), axis=1) if bond_lengths is None else bond_lengths
+    bond_weight = check_nonnegative(bond_weight, "bond_weight")
+    lr = check_positive(lr, "lr")
+    steps = check_int(steps, "steps", low=1)
+    save_every = check_int(save_every, "save_every", low=1)
+    _check_grid(2, pixel_size, sigma)
+    if bond_lengths is None:
+        L = np.linalg.norm(np.diff(X, axis=0), axis=1)
+    else:
+        L = as_float_array(bond_lengths, "bond_lengths")
+        if L.shape != (len(X) - 1,):
+            raise ValueError(f"bond_lengths must have shape ({len(X) - 1},), got {L.shape}")
     loss0, _ = projection_loss(X, Rs, images, pixel_size, sigma, weights)
     scale = max(loss0, 1e-12)
     m1 = np.zeros_like(X)
@@ -410,7 +485,17 @@ class _Adam:
 
 @dataclass(frozen=True)
 class HingeFit:
-    """Result of :func:`fit_hinge`: final angle (radians), its path and the image loss."""
+    """Result of :func:`fit_hinge`: final angle (radians), its path and the image loss.
+
+    Attributes
+    ----------
+    angle : float
+        Final hinge angle, radians.
+    angles : ndarray
+        The angle after every step.
+    image_loss : ndarray
+        The image loss after every step.
+    """
 
     angle: float
     angles: Array
@@ -436,6 +521,34 @@ def fit_hinge(
     unit axis and ``p`` the pivot. ``lr`` is in radians per step (0.01 rad moves an atom
     20 Å from the pivot by 0.2 Å, the default step of :func:`fit_atoms`).
 
+    Parameters
+    ----------
+    coords : array_like, shape (n_atoms, 3)
+        The chain at hinge angle 0.
+    pivot_index : int
+        Index of the hinge atom, as in :func:`hinge`.
+    axis : array_like, shape (3,)
+        Hinge axis.
+    angle0 : float
+        Starting angle, radians.
+    Rs : array_like, shape (m, 3, 3)
+        Known view rotations.
+    images : array_like, shape (m, n, n)
+        Observed images.
+    pixel_size : float
+        Pixel size in Å.
+    sigma : float, default 1.5
+        Width (standard deviation) of each Gaussian atom in Å.
+    steps : int, default 300
+        Number of Adam steps.
+    lr : float, default 0.01
+        Adam's step size in radians.
+
+    Returns
+    -------
+    HingeFit
+        The final angle, its path and the image loss per step.
+
     Examples
     --------
     >>> X = toy_chain(); Rs = np.stack([np.eye(3), np.eye(3)[[2, 0, 1]]])
@@ -445,12 +558,17 @@ def fit_hinge(
     True
     """
     X0 = as_float_array(coords, "coords", (3,))
+    if X0.ndim != 2:
+        raise ValueError(f"coords must have shape (n_atoms, 3), got {X0.shape}")
     u = as_float_array(axis, "axis")
     if u.shape != (3,) or np.linalg.norm(u) == 0:
         raise ValueError("axis must be a non-zero 3-vector")
     u = u / np.linalg.norm(u)
-    if steps < 1 or lr <= 0:
-        raise ValueError("steps must be >= 1 and lr > 0")
+    pivot_index = check_int(pivot_index, "pivot_index", low=0, high=len(X0) - 1)
+    angle0 = check_scalar(angle0, "angle0")
+    steps = check_int(steps, "steps", low=1)
+    lr = check_positive(lr, "lr")
+    _check_grid(2, pixel_size, sigma)
     p = X0[pivot_index]
     opt = _Adam([np.zeros(1)], [lr])
     a = np.array([float(angle0)])
@@ -503,7 +621,27 @@ class LatentDecoderFit:
     image_loss: Array
 
     def decode(self, z: ArrayLike) -> Array:
-        """Coordinates for latents ``z`` of shape (k, latent_dim): (k, n_atoms, 3)."""
+        """Coordinates for latents ``z`` of shape (k, latent_dim): (k, n_atoms, 3).
+
+        Parameters
+        ----------
+        z : array_like, shape (k, latent_dim)
+            Latent coordinates.
+
+        Returns
+        -------
+        ndarray, shape (k, n_atoms, 3)
+            The decoded structures, Å.
+
+        Examples
+        --------
+        >>> X = toy_chain(); rng = np.random.default_rng(0)
+        >>> from helpers.sampling import uniform_rotations
+        >>> Rs = uniform_rotations(10, rng)
+        >>> fit = fit_latent_decoder(X, Rs, project_atoms(X, Rs, 24, 1.5), 1.5, rng, steps=2)
+        >>> fit.decode(np.zeros((3, 1))).shape
+        (3, 27, 3)
+        """
         Z = as_float_array(z, "z").reshape(-1, self.linear.shape[0])
         return (
             self.reference
@@ -542,6 +680,40 @@ def fit_latent_decoder(
     the decoder re-parameterised so that every decoded structure is unchanged (the
     scale of ``z`` is otherwise arbitrary). Poses are known.
 
+    Parameters
+    ----------
+    coords0 : array_like, shape (n_atoms, 3)
+        Starting reference structure (and bond lengths).
+    Rs : array_like, shape (m, 3, 3)
+        Known view rotations.
+    images : array_like, shape (m, n, n)
+        Observed images, one structure each.
+    pixel_size : float
+        Pixel size in Å.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+    sigma : float, default 1.5
+        Width of each Gaussian atom in Å.
+    latent_dim : int, default 1
+        Dimension of the latent space.
+    bond_weight : float, default 1.0
+        Weight of the restraint energy relative to the starting image loss.
+    network_cutoff : float, default 0.0
+        Elastic-network cutoff in Å (0: bonds only).
+    degree : int, default 1
+        1 (linear) or 2 (quadratic) decoder in each latent coordinate.
+    steps : int, default 300
+        Number of Adam steps.
+    lr : float, default 0.05
+        Adam's step size for the decoder, Å.
+    lr_latent : float, default 0.05
+        Adam's step size for the latents.
+
+    Returns
+    -------
+    LatentDecoderFit
+        The decoder, one latent per image and the loss history.
+
     Examples
     --------
     >>> X = toy_chain(); rng = np.random.default_rng(0)
@@ -559,15 +731,17 @@ def fit_latent_decoder(
     m = len(R)
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator")
-    if isinstance(latent_dim, bool) or int(latent_dim) != latent_dim or latent_dim < 1:
-        raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}")
-    if bond_weight < 0 or lr <= 0 or lr_latent <= 0 or steps < 1 or m < 3:
-        raise ValueError("need bond_weight >= 0, lr > 0, lr_latent > 0, steps >= 1, >= 3 images")
-    k = int(latent_dim)
-    if degree not in (1, 2):
+    k = check_int(latent_dim, "latent_dim", low=1)
+    bond_weight = check_nonnegative(bond_weight, "bond_weight")
+    lr = check_positive(lr, "lr")
+    lr_latent = check_positive(lr_latent, "lr_latent")
+    steps = check_int(steps, "steps", low=1)
+    network_cutoff = check_nonnegative(network_cutoff, "network_cutoff")
+    _check_grid(2, pixel_size, sigma)
+    if m < 3:
+        raise ValueError(f"Rs: need at least 3 images and rotations, got {m}")
+    if isinstance(degree, bool) or degree not in (1, 2):
         raise ValueError(f"degree must be 1 (linear decoder) or 2 (quadratic), got {degree!r}")
-    if network_cutoff < 0:
-        raise ValueError(f"network_cutoff must be >= 0 (Å), got {network_cutoff}")
     # restrained pairs: the chain's bonds, plus every pair closer than network_cutoff
     ii, jj = np.triu_indices(len(X0), 1)
     D0 = np.linalg.norm(X0[jj] - X0[ii], axis=1)

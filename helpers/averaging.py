@@ -57,7 +57,17 @@ Array = NDArray[np.float64]
 
 @dataclass
 class AveragingResult:
-    """An iterative mean: the rotation, the iterations used, and the final step size."""
+    """An iterative mean: the rotation, the iterations used, and the final step size.
+
+    Attributes
+    ----------
+    rotation : ndarray
+        The mean (or median) rotation.
+    iterations : int
+        Iterations used.
+    step : float
+        Size (radians) of the last update.
+    """
 
     rotation: Array
     iterations: int
@@ -88,6 +98,18 @@ def chordal_l2_mean(Rs: ArrayLike, weights: ArrayLike | None = None) -> Array:
     With ``M = sum w_i R_i = U S V^T``, the mean is ``U diag(1, 1, det(U V^T)) V^T``.
     It equals :func:`quat_chordal_l2_mean` and ``scipy``'s ``Rotation.mean``.
 
+    Parameters
+    ----------
+    Rs : array_like, shape (n, 3, 3)
+        Rotations to average.
+    weights : array_like, shape (n,), optional
+        Non-negative weights (default: all equal).
+
+    Returns
+    -------
+    ndarray, shape (3, 3)
+        The mean rotation.
+
     Examples
     --------
     >>> from helpers.rotations import axis_angle_to_matrix
@@ -108,6 +130,18 @@ def quat_chordal_l2_mean(qs: ArrayLike, weights: ArrayLike | None = None) -> Arr
 
     Needs no sign alignment, because ``q q^T`` is the same for ``q`` and ``-q``
     (``d_chord^2 = 8 (1 - (q . q_i)^2)``).
+
+    Parameters
+    ----------
+    qs : array_like, shape (n, 4)
+        Quaternions, scalar first (normalised first; signs do not matter).
+    weights : array_like, shape (n,), optional
+        Non-negative weights (default: all equal).
+
+    Returns
+    -------
+    ndarray, shape (4,)
+        The mean as a canonical unit quaternion (:func:`helpers.rotations.canonical_quat`).
 
     Examples
     --------
@@ -131,6 +165,20 @@ def quat_l2_mean(qs: ArrayLike, weights: ArrayLike | None = None, max_iter: int 
     the mean's hemisphere, so we iterate from the chordal mean until no sign changes
     (each step lowers the cost, so this ends after a few steps). The result does not
     depend on the sign of any input.
+
+    Parameters
+    ----------
+    qs : array_like, shape (n, 4)
+        Quaternions, scalar first (normalised first; signs do not matter).
+    weights : array_like, shape (n,), optional
+        Non-negative weights (default: all equal).
+    max_iter : int, default 100
+        Largest number of sign-alignment rounds.
+
+    Returns
+    -------
+    ndarray, shape (4,)
+        The mean as a canonical unit quaternion.
 
     Examples
     --------
@@ -176,6 +224,11 @@ def geodesic_l2_mean(
     weights : array_like, shape (n,), optional
     tol, max_iter, start
         As in :func:`geodesic_l2_mean_fit`.
+
+    Returns
+    -------
+    ndarray, shape (3, 3)
+        The mean rotation.
 
     Examples
     --------
@@ -261,6 +314,11 @@ def geodesic_l1_median(
     weights : array_like, shape (n,), optional
     tol, max_iter
         As in :func:`geodesic_l1_median_fit`.
+
+    Returns
+    -------
+    ndarray, shape (3, 3)
+        The median rotation.
 
     Examples
     --------

@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._checks import check_bool
+
 __all__ = [
     "FILES",
     "Structure",
@@ -82,6 +84,11 @@ _PARTICLES = {
 def data_dir() -> Path:
     """The directory holding the book's data files (see the module docstring).
 
+    Returns
+    -------
+    pathlib.Path
+        The directory ``book/data`` of the repository.
+
     Examples
     --------
     >>> (data_dir() / "5me2.pdb").is_file()
@@ -109,13 +116,19 @@ def data_path(name: str, verify: bool = True) -> Path:
         Compare the file's SHA-256 with :data:`FILES` and raise ``ValueError`` on a
         mismatch (a truncated download, a Git LFS pointer, an edited file).
 
+    Returns
+    -------
+    pathlib.Path
+        The path of the (verified) file.
+
     Examples
     --------
     >>> data_path("1ubi.pdb").name
     '1ubi.pdb'
     """
-    if name not in FILES:
+    if not isinstance(name, str) or name not in FILES:
         raise ValueError(f"name must be one of {sorted(FILES)}, got {name!r}")
+    verify = check_bool(verify, "verify")
     p = data_dir() / name
     if verify:
         digest = hashlib.sha256(p.read_bytes()).hexdigest()
@@ -173,6 +186,16 @@ class Structure:
     def select(self, mask: ArrayLike) -> Structure:
         """The atoms where the boolean ``mask`` (shape ``(n,)``) is true.
 
+        Parameters
+        ----------
+        mask : array_like of bool, shape (n,)
+            Which atoms to keep.
+
+        Returns
+        -------
+        Structure
+            A new structure with those atoms (and the same BIOMT operators).
+
         Examples
         --------
         >>> s = load_structure("1UBI")
@@ -189,6 +212,11 @@ class Structure:
 
     def ensemble(self) -> Array:
         """Coordinates as ``(n_models, n_atoms, 3)``; every model must have the same atoms.
+
+        Returns
+        -------
+        ndarray, shape (n_models, n_atoms, 3)
+            Coordinates in Å, one structure per model.
 
         Examples
         --------
@@ -208,6 +236,11 @@ class Structure:
 
     def assembly(self) -> Array:
         """Coordinates of the biological assembly: every BIOMT copy, ``(k * n, 3)``.
+
+        Returns
+        -------
+        ndarray, shape (k n, 3)
+            Coordinates in Å of all ``k`` BIOMT copies of the ``n`` atoms.
 
         Examples
         --------
@@ -247,12 +280,21 @@ def read_pdb(path: str | Path, name: str | None = None) -> Structure:
     name : str, optional
         Name stored in the result (default: the file's stem).
 
+    Returns
+    -------
+    Structure
+        Atoms, their records and the BIOMT operators.
+
     Examples
     --------
     >>> s = read_pdb(data_path("5me2.pdb"))
     >>> len(s), int(s.hetero.sum()), sorted(set(s.elements.tolist()))
     (4468, 172, ['C', 'Fe', 'N', 'O', 'S'])
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"path must be a str or a path, got {type(path).__name__}")
+    if name is not None and not isinstance(name, str):
+        raise ValueError(f"name must be a string, got {type(name).__name__}")
     rows: list[tuple] = []
     biomt: dict[int, list[list[float]]] = {}
     model, biomolecule = 1, 0
@@ -323,6 +365,11 @@ def load_structure(pdb_id: str) -> Structure:
     pdb_id : str
         One of the ids above (case-insensitive).
 
+    Returns
+    -------
+    Structure
+        The model, read from ``book/data``.
+
     Examples
     --------
     >>> s = load_structure("1AKE")
@@ -359,7 +406,19 @@ class DensityMap:
     resolution: float
 
     def coordinates(self) -> tuple[Array, Array, Array]:
-        """Å coordinates ``(x, y, z)`` of the voxel centres along each axis."""
+        """Å coordinates ``(x, y, z)`` of the voxel centres along each axis.
+
+        Returns
+        -------
+        x, y, z : ndarray
+            Coordinates in Å of the voxel centres along each axis, with the map's origin.
+
+        Examples
+        --------
+        >>> x, y, z = load_map("EMD-3488").coordinates()
+        >>> len(x), round(float(x[1] - x[0]), 2)
+        (100, 1.05)
+        """
         nz, ny, nx = self.data.shape
         o, v = self.origin, self.voxel_size
         return o[0] + v * np.arange(nx), o[1] + v * np.arange(ny), o[2] + v * np.arange(nz)
@@ -378,6 +437,11 @@ def load_map(emdb_id: str) -> DensityMap:
     ----------
     emdb_id : str
         ``"EMD-3488"`` or ``"EMD-21457"``.
+
+    Returns
+    -------
+    DensityMap
+        The map with its voxel size and origin.
 
     Examples
     --------
@@ -473,6 +537,11 @@ def load_particles(empiar_id: str = "EMPIAR-10076") -> ParticleStack:
     ----------
     empiar_id : str
         ``"EMPIAR-10076"`` (the only particle set in the book).
+
+    Returns
+    -------
+    ParticleStack
+        The images with their pixel size and CTF parameters.
 
     Examples
     --------

@@ -33,14 +33,30 @@ Array = NDArray[np.float64]
 
 
 class GaussianPosterior(NamedTuple):
-    """Mean and variance of a Gaussian posterior."""
+    """Mean and variance of a Gaussian posterior.
+
+    Attributes
+    ----------
+    mean : ForwardRef('ndarray')
+        Posterior mean.
+    var : ForwardRef('ndarray')
+        Posterior variance.
+    """
 
     mean: Array
     var: Array
 
 
 class GammaParams(NamedTuple):
-    """Shape ``alpha`` and rate ``beta`` of a Gamma distribution."""
+    """Shape ``alpha`` and rate ``beta`` of a Gamma distribution.
+
+    Attributes
+    ----------
+    alpha : ForwardRef('ndarray')
+        Shape.
+    beta : ForwardRef('ndarray')
+        Rate.
+    """
 
     alpha: Array
     beta: Array
@@ -65,6 +81,22 @@ def gaussian_posterior(
     ``mean = (prior_var y + noise_var prior_mean) / (prior_var + noise_var)``,
     ``var = prior_var noise_var / (prior_var + noise_var)``: a precision-weighted average.
 
+    Parameters
+    ----------
+    y : array_like
+        Observations.
+    prior_mean : array_like
+        Prior mean (broadcasts against ``y``).
+    prior_var : array_like
+        Prior variance, positive.
+    noise_var : array_like
+        Noise variance, positive.
+
+    Returns
+    -------
+    GaussianPosterior
+        Posterior mean and variance, elementwise.
+
     Examples
     --------
     >>> [float(v) for v in gaussian_posterior(2.0, 0.0, 1.0, 1.0)]
@@ -84,6 +116,22 @@ def gaussian_marginal_nll(
 
     This is the self-supervised training loss of the Bayesian blind-spot denoiser: it
     needs only the noisy image.
+
+    Parameters
+    ----------
+    y : array_like
+        Observations.
+    prior_mean : array_like
+        Prior mean (broadcasts against ``y``).
+    prior_var : array_like
+        Prior variance, positive.
+    noise_var : array_like
+        Noise variance, positive.
+
+    Returns
+    -------
+    ndarray
+        ``-log p(y)`` elementwise.
 
     Examples
     --------
@@ -105,6 +153,17 @@ def poisson_gamma_posterior(
     likelihood ``counts ~ Poisson(exposure * lam)``; posterior
     ``Gamma(alpha + counts, beta + exposure)``. The data come first, as in
     :func:`negative_binomial_nll` and the Gaussian functions.
+
+    Parameters
+    ----------
+    counts : array_like
+        Observed counts, non-negative.
+    alpha : array_like
+        Prior shape, positive.
+    beta : array_like
+        Prior rate, positive.
+    exposure : array_like, default 1.0
+        Exposure (dose) per count, positive: ``counts ~ Poisson(exposure lam)``.
 
     Returns
     -------
@@ -133,6 +192,22 @@ def poisson_gamma_posterior_mean(
     It equals ``w (counts / exposure) + (1 - w) (alpha / beta)`` with
     ``w = exposure / (beta + exposure)``: the raw estimate shrunk toward the prior mean.
 
+    Parameters
+    ----------
+    counts : array_like
+        Observed counts, non-negative.
+    alpha : array_like
+        Prior shape, positive.
+    beta : array_like
+        Prior rate, positive.
+    exposure : array_like, default 1.0
+        Exposure per count, positive.
+
+    Returns
+    -------
+    ndarray
+        The posterior mean rate, elementwise.
+
     Examples
     --------
     >>> float(poisson_gamma_posterior_mean(3, 2.0, 1.0))
@@ -149,6 +224,22 @@ def negative_binomial_nll(
 
     ``P(y) = Gamma(y + alpha) / (Gamma(alpha) y!) (beta/(beta+d))^alpha (d/(beta+d))^y``,
     the Poisson-Gamma analogue of :func:`gaussian_marginal_nll`.
+
+    Parameters
+    ----------
+    counts : array_like
+        Observed counts, non-negative.
+    alpha : array_like
+        Prior shape, positive.
+    beta : array_like
+        Prior rate, positive.
+    exposure : array_like, default 1.0
+        Exposure per count, positive.
+
+    Returns
+    -------
+    ndarray
+        ``-log P(counts)`` elementwise.
 
     Examples
     --------
@@ -174,6 +265,18 @@ def negative_binomial_nll(
 def gamma_prior_from_mean_var(mean: ArrayLike, var: ArrayLike) -> GammaParams:
     """Shape and rate of the Gamma distribution with the given mean and variance.
 
+    Parameters
+    ----------
+    mean : array_like
+        Mean, positive.
+    var : array_like
+        Variance, positive.
+
+    Returns
+    -------
+    GammaParams
+        ``alpha = mean^2 / var`` and ``beta = mean / var``.
+
     Examples
     --------
     >>> [float(v) for v in gamma_prior_from_mean_var(2.0, 2.0)]
@@ -192,6 +295,22 @@ def toy_micrograph(
     Each particle is an elongated Gaussian dip of depth ``contrast`` at a random position
     and orientation. Real cryo-EM contrast is weak *phase* contrast, a few per cent after
     the CTF; the default 0.6 exaggerates it so that the toy is legible at a glance.
+
+    Parameters
+    ----------
+    size : int
+        Image side in pixels.
+    n_particles : int
+        Number of particles.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+    contrast : float, default 0.6
+        Depth of each particle's dip, in ``[0, 1]``.
+
+    Returns
+    -------
+    ndarray, shape (size, size)
+        Intensities in ``[1 - contrast, 1]``.
 
     Examples
     --------
@@ -228,6 +347,15 @@ def blind_spot_prior(counts: ArrayLike, exposure: float, strength: float) -> Gam
     nothing, the mean is floored at half a count among them, ``1 / (16 exposure)``: a
     zero-count neighbourhood says the rate is small, not zero, and a prior mean near 0
     would also make a Gaussian stand-in's variance collapse.
+
+    Parameters
+    ----------
+    counts : array_like, shape (ny, nx)
+        Observed counts.
+    exposure : float
+        Exposure per count, positive.
+    strength : float
+        Prior weight ``k``: ``Gamma(k mean, k)``, positive.
 
     Returns
     -------

@@ -372,6 +372,20 @@ def matrix_to_em(R: ArrayLike, convention: str, degrees: bool | None = None) -> 
     only a sum or difference of the outer angles is defined: for ``eman``/``imagic`` we
     report ``az = 0`` as EMAN2 does; for the ZYZ conventions ``psi = 0``.
 
+    Parameters
+    ----------
+    R : array_like, shape (..., 3, 3)
+        Rotation matrices.
+    convention : str
+        A key of :data:`EM_CONVENTIONS` (``"relion"``, ``"spider"``, ``"eman"``, ...).
+    degrees : bool, optional
+        Return degrees (default: the package's own unit, degrees except cryoSPARC).
+
+    Returns
+    -------
+    ndarray, shape (..., 3) (``spin``: (..., 4))
+        The package's orientation parameters.
+
     Examples
     --------
     >>> R = em_to_matrix([30.0, 40.0, 50.0], "relion")

@@ -23,7 +23,7 @@ from numpy.polynomial import legendre
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from ._checks import as_float_array, check_int, check_positive
+from ._checks import as_float_array, check_int, check_nonnegative, check_positive
 
 Array = NDArray[np.float64]
 
@@ -49,6 +49,13 @@ def hinge_molecule_2d(t: ArrayLike, swing: float = np.pi / 3) -> Array:
     ``t * swing`` radians (default 60 degrees) about the pivot ``(3, 0)``. With
     ``swing = pi`` the arm makes a full turn and ``t = -1`` and ``t = 1`` are the same
     conformation: the conformation space is a circle, not an interval.
+
+    Parameters
+    ----------
+    t : array_like, shape (m,)
+        Conformations in ``[-1, 1]``.
+    swing : float, optional
+        Largest hinge turn in radians (reached at ``t = +-1``).
 
     Returns
     -------
@@ -131,6 +138,18 @@ def fourier_basis(t: ArrayLike, degree: int) -> Array:
     orthonormal for the uniform density on [-1, 1] and periodic (``t = -1`` and ``t = 1``
     give the same row).
 
+    Parameters
+    ----------
+    t : array_like, shape (m,)
+        Points on the circle ``[-1, 1)``.
+    degree : int
+        Number of functions.
+
+    Returns
+    -------
+    ndarray, shape (m, degree)
+        The functions at ``t``, orthonormal with weight 1/2.
+
     Examples
     --------
     >>> fourier_basis([-1.0, 1.0], 3).round(3)
@@ -159,6 +178,18 @@ def legendre_basis(t: ArrayLike, degree: int) -> Array:
 
     Orthonormal for the uniform density on [-1, 1]: ``E[P_q P_r] = delta_qr``.
 
+    Parameters
+    ----------
+    t : array_like, shape (m,)
+        Points in ``[-1, 1]``.
+    degree : int
+        Number of polynomials.
+
+    Returns
+    -------
+    ndarray, shape (m, degree)
+        The polynomials at ``t``, orthonormal on ``[-1, 1]`` with weight 1/2.
+
     Examples
     --------
     >>> legendre_basis([0.0, 1.0], 3).round(3)
@@ -175,7 +206,17 @@ def legendre_basis(t: ArrayLike, degree: int) -> Array:
 
 @dataclass(frozen=True)
 class HyperBasis:
-    """Gaussian RBFs on a ``k x k`` grid with spacing ``h`` (Å) and width ``width`` (Å)."""
+    """Gaussian RBFs on a ``k x k`` grid with spacing ``h`` (Å) and width ``width`` (Å).
+
+    Attributes
+    ----------
+    k : int
+        Grid points per side (``k^2`` functions).
+    h : float
+        Grid spacing in Å.
+    width : float
+        Width (standard deviation) of each Gaussian in Å.
+    """
 
     k: int = 12
     h: float = 2.5
@@ -188,7 +229,28 @@ class HyperBasis:
         return np.c_[gx.ravel(), gy.ravel()]
 
     def projections(self, angles: ArrayLike, n_bins: int, bin_size: float) -> Array:
-        """Line projections of every basis function at every angle, shape (m, n_bins, k*k)."""
+        """Line projections of every basis function at every angle, shape (m, n_bins, k*k).
+
+        Parameters
+        ----------
+        angles : array_like, shape (m,)
+            Detector angles, radians.
+        n_bins : int
+            Number of detector bins.
+        bin_size : float
+            Bin size in Å.
+
+        Returns
+        -------
+        ndarray, shape (m, n_bins, k*k)
+            Projection of every basis function at every angle.
+
+        Examples
+        --------
+        >>> b = HyperBasis()
+        >>> b.projections([0.0, 0.5], 16, 1.0).shape == (2, 16, b.k**2)
+        True
+        """
         th = as_float_array(angles, "angles").reshape(-1)
         s = np.stack([np.cos(th), np.sin(th)], axis=-1) @ self.centres.T  # (m, K)
         x = (np.arange(n_bins) - n_bins // 2) * bin_size
@@ -196,7 +258,28 @@ class HyperBasis:
         return np.sqrt(2 * np.pi) * self.width * g
 
     def images(self, coeffs: ArrayLike, n: int, pixel_size: float) -> Array:
-        """Evaluate ``sum_k c_k phi_k`` on an ``n x n`` pixel grid; ``coeffs`` is (..., k*k)."""
+        """Evaluate ``sum_k c_k phi_k`` on an ``n x n`` pixel grid; ``coeffs`` is (..., k*k).
+
+            Parameters
+            ----------
+            coeffs : array_like, shape (..., k*k)
+                Coefficients.
+            n : int
+                Image side in pixels.
+            pixel_size : float
+                Pixel size in Å.
+
+            Returns
+            -------
+            ndarray, shape (..., n, n)
+                The images.
+
+            Examples
+            --------
+            >>> b = HyperBasis()
+        >>> b.images(np.zeros(b.k**2), 8, 1.0).shape
+            (8, 8)
+        """
         c = as_float_array(coeffs, "coeffs")
         x = (np.arange(n) - n // 2) * pixel_size
         C = self.centres
@@ -220,6 +303,13 @@ class FourierBesselBasis:
     times a profile ``q_mk(s) = int J_m(alpha r / R) cos(m beta) d tau`` along the chord at
     offset ``s`` (``r = sqrt(s^2 + tau^2)``, ``beta = atan2(tau, s)``), computed by
     Gauss-Legendre quadrature.
+
+    Attributes
+    ----------
+    radius : float
+        Radius of the disk in Å.
+    band : float
+        Band limit in radians per Å.
 
     Examples
     --------
@@ -252,7 +342,28 @@ class FourierBesselBasis:
         return 1 / np.sqrt(radial * np.where(m == 0, 2 * np.pi, np.pi))
 
     def projections(self, angles: ArrayLike, n_bins: int, bin_size: float) -> Array:
-        """Line projections of every basis function at every angle, shape (m, n_bins, K)."""
+        """Line projections of every basis function at every angle, shape (m, n_bins, K).
+
+        Parameters
+        ----------
+        angles : array_like, shape (m,)
+            Detector angles, radians.
+        n_bins : int
+            Number of detector bins.
+        bin_size : float
+            Bin size in Å.
+
+        Returns
+        -------
+        ndarray, shape (m, n_bins, K)
+            Projection of every basis function at every angle.
+
+        Examples
+        --------
+        >>> fb = FourierBesselBasis(radius=10.0, band=1.0)
+        >>> fb.projections([0.0, 0.5], 16, 1.5).shape == (2, 16, fb.size)
+        True
+        """
         th = as_float_array(angles, "angles").reshape(-1)
         if n_bins < 2 or not bin_size > 0:
             raise ValueError("n_bins must be >= 2 and bin_size positive")
@@ -262,7 +373,28 @@ class FourierBesselBasis:
         return trig[:, None, :] * prof.T[None, :, :]
 
     def images(self, coeffs: ArrayLike, n: int, pixel_size: float) -> Array:
-        """Evaluate ``sum_k c_k phi_k`` on an ``n x n`` pixel grid; ``coeffs`` is (..., K)."""
+        """Evaluate ``sum_k c_k phi_k`` on an ``n x n`` pixel grid; ``coeffs`` is (..., K).
+
+        Parameters
+        ----------
+        coeffs : array_like, shape (..., K)
+            Coefficients.
+        n : int
+            Image side in pixels.
+        pixel_size : float
+            Pixel size in Å.
+
+        Returns
+        -------
+        ndarray, shape (..., n, n)
+            The images (zero outside the disk).
+
+        Examples
+        --------
+        >>> fb = FourierBesselBasis(radius=10.0, band=1.0)
+        >>> fb.images(np.zeros(fb.size), 8, 3.0).shape
+        (8, 8)
+        """
         c = as_float_array(coeffs, "coeffs")
         if n < 1 or not pixel_size > 0:
             raise ValueError("n must be >= 1 and pixel_size positive")
@@ -333,6 +465,15 @@ class HyperFit:
     """Least-squares hyper-molecule coefficients for every temporal degree up to ``max_degree``.
 
     ``coeffs[Q]`` has shape ``(Q, k*k)``: the fit with Legendre degrees ``q < Q``.
+
+    Attributes
+    ----------
+    basis : HyperBasis | FourierBesselBasis
+        The spatial basis.
+    coeffs : dict
+        Coefficients of shape ``(degree, basis size)`` for each degree 1 ... ``max_degree``.
+    temporal : str
+        The temporal basis, ``"legendre"`` or ``"fourier"``.
     """
 
     basis: HyperBasis | FourierBesselBasis
@@ -340,7 +481,32 @@ class HyperFit:
     temporal: str = "legendre"
 
     def frames(self, t: ArrayLike, degree: int, n: int = 48, pixel_size: float = 0.75) -> Array:
-        """Images of the fitted ``V(., t)`` with ``degree`` Legendre terms, shape (m, n, n)."""
+        """Images of the fitted ``V(., t)`` with ``degree`` Legendre terms, shape (m, n, n).
+
+        Parameters
+        ----------
+        t : array_like, shape (m,)
+            Conformations.
+        degree : int
+            Number of temporal terms (a key of ``coeffs``).
+        n : int, default 48
+            Image side in pixels.
+        pixel_size : float, default 0.75
+            Pixel size in Å.
+
+        Returns
+        -------
+        ndarray, shape (m, n, n)
+            Images of the fitted molecule.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> th, t = rng.uniform(0, np.pi, 200), rng.uniform(-1, 1, 200)
+        >>> y = line_projections(hinge_molecule_2d(t), th, 32, 1.0, 1.5)
+        >>> fit_hyper_molecule(y, th, t, 1.0, max_degree=2).frames([0.0], 2, n=16).shape
+        (1, 16, 16)
+        """
         if degree not in self.coeffs:
             raise ValueError(f"degree must be one of {sorted(self.coeffs)}, got {degree}")
         P = _temporal(self.temporal, t, degree)  # (m, Q)
@@ -354,7 +520,31 @@ def truth_frames(
     sigma: float = 2.0,
     swing: float = np.pi / 3,
 ) -> Array:
-    """Images of the toy molecule at conformations ``t``, shape (m, n, n)."""
+    """Images of the toy molecule at conformations ``t``, shape (m, n, n).
+
+    Parameters
+    ----------
+    t : array_like, shape (m,)
+        Conformations in ``[-1, 1]``.
+    n : int, default 48
+        Image side in pixels.
+    pixel_size : float, default 0.75
+        Pixel size in Å.
+    sigma : float, default 2.0
+        Width of each blob in Å.
+    swing : float, optional
+        Largest hinge turn in radians, as in :func:`hinge_molecule_2d`.
+
+    Returns
+    -------
+    ndarray, shape (m, n, n)
+        Images of the toy molecule.
+
+    Examples
+    --------
+    >>> truth_frames([-1.0, 1.0], n=16).shape
+    (2, 16, 16)
+    """
     C = hinge_molecule_2d(np.atleast_1d(as_float_array(t, "t")), swing)
     x = (np.arange(n) - n // 2) * pixel_size
     gx = np.exp(-0.5 * ((x[None, None, :] - C[..., 0:1]) / sigma) ** 2)
@@ -397,6 +587,11 @@ def fit_hyper_molecule(
         :func:`fourier_basis` (t on a circle). Both are nested, so every smaller degree
         is a leading block of the same normal equations.
 
+    Returns
+    -------
+    HyperFit
+        The basis and the coefficients for every temporal degree up to ``max_degree``.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
@@ -416,10 +611,13 @@ def fit_hyper_molecule(
         )
     if np.any(np.abs(tt) > 1):
         raise ValueError("t must lie in [-1, 1]")
-    if max_degree < 1 or ridge < 0:
-        raise ValueError("max_degree must be >= 1 and ridge >= 0")
+    Q = check_int(max_degree, "max_degree", low=1)
+    ridge = check_nonnegative(ridge, "ridge")
+    chunk = check_int(chunk, "chunk", low=1)
+    bin_size = check_positive(bin_size, "bin_size")
+    if basis is not None and not isinstance(basis, (HyperBasis, FourierBesselBasis)):
+        raise ValueError(f"basis must be a HyperBasis or FourierBesselBasis, got {basis!r}")
     b = basis if basis is not None else HyperBasis()
-    Q = int(max_degree)
     P = _temporal(temporal, tt, Q)
     A4 = None
     rhs = None

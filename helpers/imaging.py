@@ -3,7 +3,9 @@
 Units follow RELION and CTFFIND: spatial frequency in 1/Å, defocus in Å with
 underfocus positive, voltage in kV (:func:`electron_wavelength` and :func:`ctf` alike),
 spherical aberration in mm. Maps are indexed ``[z, y, x]`` with the origin at
-the centre voxel ``n // 2``; images ``[y, x]`` likewise.
+the centre voxel ``n // 2``; images ``[y, x]`` likewise. The centred transforms,
+frequency grids, padding and gridding correction come from :mod:`helpers.fourier`
+(``frequency_grid`` is also available here, where the CTF is evaluated on it).
 """
 
 from __future__ import annotations
@@ -20,13 +22,23 @@ from ._checks import (
     check_rotation_matrix,
     check_scalar,
 )
-from .volumes import _index_affine
+from .fourier import (
+    centered_fft,
+    centered_ifft,
+    crop_centered,
+    frequency_components,
+    frequency_grid,
+    pad_centered,
+    padded_transform,
+    sinc2_apodization,
+)
+from .volumes import index_affine
 
 __all__ = [
     "electron_wavelength",
     "ctf_phase",
     "ctf",
-    "frequency_grid",
+    "frequency_grid",  # from helpers.fourier, where the centred grids live
     "project",
     "fourier_slice",
     "fourier_slices",
@@ -57,6 +69,11 @@ def electron_wavelength(voltage: ArrayLike) -> Array:
     ----------
     voltage : array_like
         Accelerating voltage in kV (e.g. 300), positive.
+
+    Returns
+    -------
+    ndarray
+        Wavelength in Å (0.0197 Å at 300 kV).
 
     Examples
     --------
@@ -108,6 +125,11 @@ def ctf_phase(
         Defocus difference (Å) between the two principal directions, and the azimuth
         (radians) of the larger defocus.
 
+    Returns
+    -------
+    ndarray, shape of ``freqs``
+        The phase ``chi`` in radians.
+
     Examples
     --------
     >>> round(float(ctf_phase(0.0, 1e4, amplitude_contrast=0.1)), 6)  # arcsin(0.1) at k = 0
@@ -157,6 +179,34 @@ def ctf(
     dark on a bright background after the usual contrast inversion). ``b_factor`` (Å^2)
     applies a Gaussian envelope. See :func:`ctf_phase` for the parameters.
 
+    Parameters
+    ----------
+    freqs : array_like
+        Spatial frequencies ``|k|`` in 1/Å (e.g. :func:`frequency_grid`).
+    defocus : float or array_like
+        Defocus in Å, underfocus positive (broadcasts against ``freqs``).
+    voltage : float, default 300.0
+        Accelerating voltage in kV.
+    cs : float, default 2.7
+        Spherical aberration in mm.
+    amplitude_contrast : float, default 0.1
+        Fraction of amplitude contrast, in ``[0, 1)``.
+    b_factor : float, default 0.0
+        Envelope B-factor in Å².
+    phase_shift : float, default 0.0
+        Phase-plate phase shift, radians.
+    angles : array_like, optional
+        Azimuth of each frequency (radians), needed with astigmatism.
+    astigmatism : float, default 0.0
+        Defocus difference in Å between the two principal directions.
+    astigmatism_angle : float, default 0.0
+        Azimuth of the first principal direction, radians.
+
+    Returns
+    -------
+    ndarray
+        The CTF, in ``[-1, 1]``.
+
     Examples
     --------
     >>> round(float(ctf(0.0, 15000.0)), 6)   # -amplitude contrast at k = 0
@@ -178,29 +228,25 @@ def ctf(
     return -np.sin(chi) * np.exp(-b_factor * k**2 / 4.0)
 
 
-def frequency_grid(n: int, pixel_size: float, ndim: int = 2) -> Array:
-    """Frequency magnitudes (1/Å) of a centred ``n``-point grid in ``ndim`` dimensions.
-
-    Index ``n // 2`` is zero frequency, as for ``fftshift``-ed transforms.
-
-    Examples
-    --------
-    >>> frequency_grid(4, 1.0)[2, 2]
-    np.float64(0.0)
-    """
-    n = check_int(n, "n", low=1)
-    pixel_size = check_positive(pixel_size, "pixel_size")
-    ndim = check_int(ndim, "ndim", low=1, high=3)
-    f = (np.arange(n) - n // 2) / (n * pixel_size)
-    grids = np.meshgrid(*([f] * ndim), indexing="ij")
-    return np.sqrt(sum(g * g for g in grids))
-
-
 def project(vol: ArrayLike, R: ArrayLike, order: int = 1) -> Array:
     """Real-space projection of the map after rotating it by ``R``: ``sum_z vol(R^T p)``.
 
     The map is rotated about its centre with splines of ``order`` and summed along z
     (the beam). Returns an ``(ny, nx)`` image.
+
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        The map, indexed ``[z, y, x]``.
+    R : array_like, shape (3, 3)
+        The rotation applied to the map before projecting along z.
+    order : int, default 1
+        Spline order of the rotation (1: trilinear).
+
+    Returns
+    -------
+    ndarray, shape (ny, nx)
+        The projection.
 
     Examples
     --------
@@ -214,13 +260,9 @@ def project(vol: ArrayLike, R: ArrayLike, order: int = 1) -> Array:
     R = check_rotation_matrix(R)
     if R.shape != (3, 3):
         raise ValueError("R must be a single rotation")
-    M, offset = _index_affine(R, v.shape)
+    M, offset = index_affine(R, v.shape)
     rotated = ndimage.affine_transform(v, M, offset=offset, order=order, mode="constant", cval=0.0)
     return rotated.sum(axis=0)
-
-
-def _centered_fft(x: Array) -> Array:
-    return np.fft.fftshift(np.fft.fftn(np.fft.ifftshift(x)))
 
 
 def fourier_slice(vol: ArrayLike, R: ArrayLike, pad: int = 2) -> Array:
@@ -255,6 +297,11 @@ def fourier_slice(vol: ArrayLike, R: ArrayLike, pad: int = 2) -> Array:
     pad : int
         Zero-padding factor, at least 1.
 
+    Returns
+    -------
+    ndarray, shape (n, n)
+        The projection.
+
     Examples
     --------
     >>> vol = np.zeros((8, 8, 8)); vol[4, 4, 4] = 1.0
@@ -273,6 +320,20 @@ def add_noise(image: ArrayLike, snr: float, rng: np.random.Generator) -> Array:
 
     The signal variance is measured over the whole image (so the SNR depends on the
     box size around a particle; state the box when quoting an SNR).
+
+    Parameters
+    ----------
+    image : array_like
+        The clean signal (any shape).
+    snr : float
+        Signal-to-noise ratio ``var(signal) / var(noise)``, positive.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+
+    Returns
+    -------
+    ndarray, shape of ``image``
+        The noisy image.
 
     Examples
     --------
@@ -293,6 +354,15 @@ def fsc(a: ArrayLike, b: ArrayLike, pixel_size: float = 1.0) -> tuple[Array, Arr
     """Fourier shell (3-D) or ring (2-D) correlation of two maps or images.
 
     Shells are one Fourier pixel wide, from 0 to Nyquist.
+
+    Parameters
+    ----------
+    a : array_like
+        A square image or cubic map.
+    b : array_like
+        The other one, same shape.
+    pixel_size : float, default 1.0
+        Pixel (voxel) size in Å, for the frequencies.
 
     Returns
     -------
@@ -317,8 +387,8 @@ def fsc(a: ArrayLike, b: ArrayLike, pixel_size: float = 1.0) -> tuple[Array, Arr
             f"a and b must be equal square images or cubic maps, got {A.shape} and {B.shape}"
         )
     n = A.shape[0]
-    FA, FB = _centered_fft(A), _centered_fft(B)
-    r = np.rint(frequency_grid(n, 1.0, A.ndim) * n).astype(int)
+    FA, FB = centered_fft(A), centered_fft(B)
+    r = np.rint(frequency_grid(n, ndim=A.ndim)).astype(int)
     nshell = n // 2 + 1
     mask = r < nshell
     num = np.bincount(r[mask], (FA * np.conj(FB)).real[mask], nshell)
@@ -335,6 +405,16 @@ def halfbit_threshold(counts: ArrayLike) -> Array:
 
     ``T = (0.2071 + 1.9102 / sqrt(n)) / (1.2071 + 0.9102 / sqrt(n))`` (van Heel & Schatz 2005).
 
+    Parameters
+    ----------
+    counts : array_like
+        Fourier voxels per shell.
+
+    Returns
+    -------
+    ndarray
+        The threshold per shell.
+
     Examples
     --------
     >>> round(float(halfbit_threshold(1e12)), 4)
@@ -350,6 +430,20 @@ def resolution_at(freqs: ArrayLike, values: ArrayLike, threshold: ArrayLike = 0.
 
     Linear interpolation between the two shells around the crossing; ``inf`` if the
     curve starts below the threshold, the Nyquist resolution if it never crosses.
+
+    Parameters
+    ----------
+    freqs : array_like, shape (s,)
+        Shell frequencies in 1/Å, increasing.
+    values : array_like, shape (s,)
+        The correlation per shell.
+    threshold : float or array_like, shape (s,), default 0.143
+        The threshold (0.143, or a curve such as :func:`halfbit_threshold`).
+
+    Returns
+    -------
+    float
+        The resolution in Å.
 
     Examples
     --------
@@ -380,6 +474,18 @@ def downsample(x: ArrayLike, new_size: int) -> Array:
 
     The mean is preserved; the pixel size grows by ``n / new_size``.
 
+    Parameters
+    ----------
+    x : array_like
+        A square image or cubic map.
+    new_size : int
+        New side, in ``[2, n]``.
+
+    Returns
+    -------
+    ndarray
+        The cropped image or map, side ``new_size``.
+
     Examples
     --------
     >>> downsample(np.ones((8, 8)), 4)
@@ -394,10 +500,7 @@ def downsample(x: ArrayLike, new_size: int) -> Array:
     n = a.shape[0]
     if not isinstance(new_size, (int, np.integer)) or not 2 <= new_size <= n:
         raise ValueError(f"new_size must be an integer in [2, {n}]")
-    F = _centered_fft(a)
-    s = n // 2 - new_size // 2
-    crop = F[tuple(slice(s, s + new_size) for _ in range(a.ndim))]
-    out = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(crop))).real
+    out = centered_ifft(crop_centered(centered_fft(a), new_size)).real
     return out * (new_size / n) ** a.ndim
 
 
@@ -406,18 +509,8 @@ _CHUNK = 256  # rotations per batch in fourier_slices
 
 def _central_plane(N: int) -> Array:
     """Points ``(kx, ky, 0)`` of a centred ``N x N`` Fourier grid, shape ``(N * N, 3)``."""
-    k = np.arange(N) - N // 2
-    ky, kx = np.meshgrid(k, k, indexing="ij")
-    return np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3).astype(float)
-
-
-def _sinc2_apodization(N: int, axes: tuple[bool, bool, bool] = (True, True, True)) -> Array:
-    """The ``(N, N, N)`` real-space weight that trilinear interpolation in Fourier space
-    applies; ``axes`` (x, y, z) says along which axes interpolation happens (1 elsewhere)."""
-    a = np.sinc((np.arange(N) - N // 2) / N) ** 2
-    one = np.ones(N)
-    ax, ay, az = (a if use else one for use in axes)
-    return az[:, None, None] * ay[None, :, None] * ax[None, None, :]
+    ky, kx = frequency_components(N)
+    return np.stack([kx, ky, np.zeros_like(kx)], axis=-1).reshape(-1, 3)
 
 
 def _interpolated_axes(R: Array, tol: float = 1e-9) -> tuple[bool, bool, bool]:
@@ -426,19 +519,6 @@ def _interpolated_axes(R: Array, tol: float = 1e-9) -> tuple[bool, bool, bool]:
     an integer for every integer ``kx, ky`` exactly when ``R[0, a]`` and ``R[1, a]`` are."""
     on_grid = np.all(np.abs(R[:2] - np.rint(R[:2])) < tol, axis=0)
     return tuple(bool(not g) for g in on_grid)
-
-
-def _padded_transform(
-    v: Array, pad: int, axes: tuple[bool, bool, bool] = (True, True, True)
-) -> tuple[Array, int, int]:
-    """Zero-pad a cubic map ``pad`` times, divide out the apodization of trilinear
-    interpolation along ``axes`` (x, y, z), and transform it."""
-    n = v.shape[0]
-    N = n * pad
-    big = np.zeros((N, N, N))
-    s = N // 2 - n // 2
-    big[s : s + n, s : s + n, s : s + n] = v
-    return _centered_fft(big / _sinc2_apodization(N, axes)), N, s
 
 
 def fourier_slices(
@@ -455,6 +535,19 @@ def fourier_slices(
     centred grid, or broadcastable) is given, each slice is multiplied by it before the
     inverse transform: the CTF-modulated projection. ``gridding_correction=False`` skips
     the division by the ``sinc^2`` apodization (to show what the correction does).
+
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        A cubic map, indexed ``[z, y, x]``.
+    Rs : array_like, shape (m, 3, 3)
+        Rotation matrices.
+    pad : int, default 2
+        Zero-padding factor, at least 1.
+    ctfs : array_like, optional
+        CTFs on the padded ``(N, N)`` grid, shape ``(m, N, N)`` or broadcastable.
+    gridding_correction : bool, default True
+        Divide by the ``sinc^2`` apodization of the interpolation.
 
     Returns
     -------
@@ -487,7 +580,7 @@ def fourier_slices(
     for i, R in enumerate(Rs):
         groups.setdefault(_interpolated_axes(R), []).append(i)
     for axes, members in groups.items():
-        F = _padded_transform(v, pad, axes if gridding_correction else (False,) * 3)[0]
+        F = padded_transform(v, pad, axes, gridding_correction).transform
         members = np.asarray(members)
         for start in range(0, len(members), _CHUNK):  # chunks keep temporaries small
             part = members[start : start + _CHUNK]
@@ -499,8 +592,8 @@ def fourier_slices(
             sl = sl.reshape(-1, N, N)
             if ctfs is not None:
                 sl = sl * ctfs[part]
-            img = np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(sl, axes=(-2, -1))), axes=(-2, -1))
-            out[part] = img.real[:, s : s + n, s : s + n]
+            img = centered_ifft(sl, axes=(-2, -1)).real
+            out[part] = img[:, s : s + n, s : s + n]
     return out
 
 
@@ -538,10 +631,7 @@ def reconstruct_fourier(images: ArrayLike, Rs: ArrayLike, pad: int = 2) -> Array
         raise ValueError("images must have shape (m, n, n) and Rs (m, 3, 3)")
     m, n, _ = imgs.shape
     N = n * pad
-    s = N // 2 - n // 2
-    big = np.zeros((m, N, N))
-    big[:, s : s + n, s : s + n] = imgs
-    F2 = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(big, axes=(-2, -1))), axes=(-2, -1))
+    F2 = centered_fft(pad_centered(imgs, (m, N, N)), axes=(-2, -1))
     plane = _central_plane(N)
     pos = np.matmul(plane, Rs).reshape(-1, 3)[:, ::-1] + N // 2  # R^T k, as [z, y, x]
     base = np.floor(pos).astype(np.intp)
@@ -573,8 +663,8 @@ def reconstruct_fourier(images: ArrayLike, Rs: ArrayLike, pad: int = 2) -> Array
     acc = (acc_re + 1j * acc_im).reshape(M, M, M)[inner]
     wacc = wacc.reshape(M, M, M)[inner]
     F3 = acc / (wacc + 1.0)
-    vol = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F3))).real / _sinc2_apodization(N)
-    return vol[s : s + n, s : s + n, s : s + n]
+    vol = centered_ifft(F3).real / sinc2_apodization(N)
+    return crop_centered(vol, n)
 
 
 def simulate_particles(
@@ -630,6 +720,18 @@ def fourier_filter(images: ArrayLike, weights: ArrayLike) -> Array:
     against it on the same centred frequency grid (e.g. a CTF from :func:`ctf` on
     :func:`frequency_grid`, its sign for phase flipping, or a band-limit mask).
 
+    Parameters
+    ----------
+    images : array_like, shape (..., n, n)
+        Images, origin at pixel ``n // 2``.
+    weights : array_like
+        Weights on the centred frequency grid, broadcast against ``images``.
+
+    Returns
+    -------
+    ndarray, shape of ``images``
+        The filtered images (real part).
+
     Examples
     --------
     >>> img = np.random.default_rng(0).normal(size=(8, 8))
@@ -640,5 +742,4 @@ def fourier_filter(images: ArrayLike, weights: ArrayLike) -> Array:
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
         raise ValueError(f"images must have shape (..., n, n), got {x.shape}")
     w = as_float_array(weights, "weights")
-    F = np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(x, axes=(-2, -1))), axes=(-2, -1))
-    return np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(F * w, axes=(-2, -1))), axes=(-2, -1)).real
+    return centered_ifft(centered_fft(x, axes=(-2, -1)) * w, axes=(-2, -1)).real

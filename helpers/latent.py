@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import atomic
-from ._checks import as_float_array, check_bool, check_int, check_positive
+from ._checks import as_float_array, check_bool, check_int, check_nonnegative, check_positive
 from .rotations import axis_angle_to_matrix
 
 Array = NDArray[np.float64]
@@ -43,7 +43,17 @@ HINGE_ANGLE = float(np.deg2rad(40.0))  # conformation z in [-1, 1] turns the sec
 
 @dataclass(frozen=True)
 class PPCA:
-    """Fitted probabilistic PCA: mean ``mu`` (D,), loadings ``W`` (D, k), noise ``sigma2``."""
+    """Fitted probabilistic PCA: mean ``mu`` (D,), loadings ``W`` (D, k), noise ``sigma2``.
+
+    Attributes
+    ----------
+    mu : ndarray
+        Mean, shape (D,).
+    W : ndarray
+        Loadings, shape (D, k).
+    sigma2 : float
+        Noise variance.
+    """
 
     mu: Array
     W: Array
@@ -64,13 +74,49 @@ class PPCA:
         return Yf
 
     def encode(self, Y: ArrayLike) -> tuple[Array, Array]:
-        """Posterior mean (n, k) and covariance (k, k) of the latent for each row of ``Y``."""
+        """Posterior mean (n, k) and covariance (k, k) of the latent for each row of ``Y``.
+
+        Parameters
+        ----------
+        Y : array_like, shape (n, D)
+            Data rows.
+
+        Returns
+        -------
+        means : ndarray, shape (n, k)
+            Posterior means.
+        cov : ndarray, shape (k, k)
+            Posterior covariance (the same for every row).
+
+        Examples
+        --------
+        >>> m = fit_ppca(np.random.default_rng(0).normal(size=(50, 4)), 2)
+        >>> [a.shape for a in m.encode(np.zeros((3, 4)))]
+        [(3, 2), (2, 2)]
+        """
         Yf = self._rows(Y)
         Minv = np.linalg.inv(self._M())
         return (Yf - self.mu) @ self.W @ Minv.T, self.sigma2 * Minv
 
     def decode(self, Z: ArrayLike) -> Array:
-        """Mean image ``W z + mu`` for each row of ``Z`` (n, k) -> (n, D)."""
+        """Mean image ``W z + mu`` for each row of ``Z`` (n, k) -> (n, D).
+
+        Parameters
+        ----------
+        Z : array_like, shape (n, k)
+            Latents.
+
+        Returns
+        -------
+        ndarray, shape (n, D)
+            The mean images ``W z + mu``.
+
+        Examples
+        --------
+        >>> m = fit_ppca(np.random.default_rng(0).normal(size=(50, 4)), 2)
+        >>> bool(np.allclose(m.decode(np.zeros((1, 2)))[0], m.mu))
+        True
+        """
         Zf = as_float_array(Z, "Z").reshape(-1, self.k)
         return Zf @ self.W.T + self.mu
 
@@ -79,6 +125,22 @@ class PPCA:
 
         Uses the matrix determinant lemma and Woodbury identity, so the cost is
         ``O(n D k)`` rather than ``O(D^3)``.
+
+        Parameters
+        ----------
+        Y : array_like, shape (n, D)
+            Data rows.
+
+        Returns
+        -------
+        ndarray, shape (n,)
+            Log-likelihood of each row.
+
+        Examples
+        --------
+        >>> Y = np.random.default_rng(0).normal(size=(50, 4))
+        >>> fit_ppca(Y, 2).loglik(Y).shape
+        (50,)
         """
         Yf = self._rows(Y)
         D = Yf.shape[1]
@@ -96,6 +158,27 @@ class PPCA:
 
         ``E_q[log p(y | z)] - KL(q || N(0, I))``, in closed form. Equals :meth:`loglik`
         when ``(means, cov)`` is the exact posterior from :meth:`encode`.
+
+        Parameters
+        ----------
+        Y : array_like, shape (n, D)
+            Data rows.
+        means : array_like, shape (n, k)
+            Encoder means.
+        cov : array_like, shape (k, k)
+            Encoder covariance (shared).
+
+        Returns
+        -------
+        ndarray, shape (n,)
+            The ELBO of each row; equal to :meth:`loglik` at the exact posterior.
+
+        Examples
+        --------
+        >>> Y = np.random.default_rng(0).normal(size=(50, 4))
+        >>> m = fit_ppca(Y, 2); mean, cov = m.encode(Y)
+        >>> bool(np.allclose(m.elbo(Y, mean, cov), m.loglik(Y)))
+        True
         """
         Yf = self._rows(Y)
         m = as_float_array(means, "means").reshape(len(Yf), self.k)
@@ -130,6 +213,11 @@ def fit_ppca(Y: ArrayLike, k: int, method: str = "svd") -> PPCA:
         ``n`` is well below ``D``, e.g. 300 images of 32 x 32 pixels). The fitted model is
         the same up to the sign of each column of ``W`` (a PPCA latent's sign is
         arbitrary) and rounding.
+
+    Returns
+    -------
+    PPCA
+        The fitted model.
 
     Examples
     --------
@@ -177,6 +265,19 @@ class ProjectedPPCA:
     ``mu`` (K,) and ``W`` (K, k) are map coefficients in the caller's basis; ``sigma2``
     the image noise variance; ``means`` (n, k) the posterior means of the latents;
     ``loglik`` the marginal log-likelihood of the data after each EM iteration.
+
+    Attributes
+    ----------
+    mu : ndarray
+        Mean map coefficients, shape (K,).
+    W : ndarray
+        Loadings, shape (K, k).
+    sigma2 : float
+        Noise variance.
+    means : ndarray
+        Posterior mean latent of each image, shape (n, k).
+    loglik : ndarray
+        Log-likelihood after each EM iteration.
     """
 
     mu: Array
@@ -235,6 +336,11 @@ def fit_projected_ppca(
     ridge : float
         Tikhonov weight relative to the mean diagonal of ``sum_i B_i^T B_i``.
 
+    Returns
+    -------
+    ProjectedPPCA
+        The fitted subspace, the posterior latents and the log-likelihood history.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
@@ -251,13 +357,11 @@ def fit_projected_ppca(
         raise ValueError(f"Y must be (n, bins) and B (n, bins, K); got {Yf.shape}, {Bf.shape}")
     n, bins = Yf.shape
     K = Bf.shape[2]
-    if int(k) != k or not 1 <= k < min(K, bins):
-        raise ValueError(f"k must be an integer with 1 <= k < min(K, bins), got {k}")
+    k = check_int(k, "k", low=1, high=min(K, bins) - 1)
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator")
-    if n_iter < 1 or ridge < 0:
-        raise ValueError("n_iter must be >= 1 and ridge >= 0")
-    k = int(k)
+    n_iter = check_int(n_iter, "n_iter", low=1)
+    ridge = check_nonnegative(ridge, "ridge")
     G = np.matmul(Bf.transpose(0, 2, 1), Bf)  # (n, K, K)
     Gsum = G.sum(axis=0)
     lam = ridge * np.mean(np.diag(Gsum))
@@ -285,7 +389,19 @@ def fit_projected_ppca(
 
 @dataclass
 class MLP:
-    """One-hidden-layer network ``f(x) = tanh(x W1 + b1) W2 + b2``."""
+    """One-hidden-layer network ``f(x) = tanh(x W1 + b1) W2 + b2``.
+
+    Attributes
+    ----------
+    W1 : ndarray
+        Input weights, shape (n_in, hidden).
+    b1 : ndarray
+        Hidden biases, shape (hidden,).
+    W2 : ndarray
+        Output weights, shape (hidden, n_out).
+    b2 : ndarray
+        Output biases, shape (n_out,).
+    """
 
     W1: Array
     b1: Array
@@ -297,6 +413,29 @@ class MLP:
 
     @staticmethod
     def init(n_in: int, hidden: int, n_out: int, rng: np.random.Generator) -> MLP:
+        """A network with Gaussian weights of variance ``1 / fan_in`` and zero biases.
+
+        Parameters
+        ----------
+        n_in : int
+            Input dimension.
+        hidden : int
+            Hidden units.
+        n_out : int
+            Output dimension.
+        rng : numpy.random.Generator
+            Draws the initial weights.
+
+        Returns
+        -------
+        MLP
+            The initialised network.
+
+        Examples
+        --------
+        >>> MLP.init(2, 3, 1, np.random.default_rng(0)).W1.shape
+        (2, 3)
+        """
         return MLP(
             rng.normal(size=(n_in, hidden)) / np.sqrt(n_in),
             np.zeros(hidden),
@@ -305,10 +444,44 @@ class MLP:
         )
 
     def params(self) -> list[Array]:
+        """The parameter arrays, in the order of :meth:`backward`'s gradients.
+
+        Returns
+        -------
+        list of ndarray
+            ``[W1, b1, W2, b2]`` (the arrays themselves, not copies).
+
+        Examples
+        --------
+        >>> len(MLP.init(2, 3, 1, np.random.default_rng(0)).params())
+        4
+        """
         return [self.W1, self.b1, self.W2, self.b2]
 
     def backward(self, X: Array, dOut: Array) -> tuple[list[Array], Array]:
-        """Gradients of ``sum(dOut * f(X))`` w.r.t. the parameters and w.r.t. ``X``."""
+        """Gradients of ``sum(dOut * f(X))`` w.r.t. the parameters and w.r.t. ``X``.
+
+        Parameters
+        ----------
+        X : ndarray, shape (n, n_in)
+            Inputs.
+        dOut : ndarray, shape (n, n_out)
+            Weights of the outputs (the gradient of a loss with respect to them).
+
+        Returns
+        -------
+        grads : list of ndarray
+            Gradients for ``W1, b1, W2, b2``.
+        dX : ndarray, shape (n, n_in)
+            Gradient with respect to ``X``.
+
+        Examples
+        --------
+        >>> net = MLP.init(2, 3, 1, np.random.default_rng(0))
+        >>> grads, dX = net.backward(np.ones((4, 2)), np.ones((4, 1)))
+        >>> [g.shape for g in grads], dX.shape
+        ([(2, 3), (3,), (3, 1), (1,)], (4, 2))
+        """
         H = np.tanh(X @ self.W1 + self.b1)
         dH = (dOut @ self.W2.T) * (1 - H * H)
         grads = [X.T @ dH, dH.sum(0), H.T @ dOut, dOut.sum(0)]
@@ -327,10 +500,9 @@ def _adam(params, grads, state, lr, t, b1=0.9, b2=0.999, eps=1e-8):
 def _check_fit_args(X, hidden, steps, lr, rng):
     if X.ndim != 2:
         raise ValueError(f"X must be (n, d), got {X.shape}")
-    if int(hidden) != hidden or hidden < 1 or int(steps) != steps or steps < 1:
-        raise ValueError("hidden and steps must be positive integers")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr}")
+    check_int(hidden, "hidden", low=1)
+    check_int(steps, "steps", low=1)
+    check_positive(lr, "lr")
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator")
 
@@ -350,6 +522,28 @@ def fit_mlp(
     and ``y`` the latent; numpy only, gradients by hand (tested against finite
     differences).
 
+    Parameters
+    ----------
+    X : array_like, shape (n, n_in)
+        Inputs.
+    y : array_like, shape (n, n_out) or (n,)
+        Targets.
+    hidden : int
+        Hidden units.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+    steps : int, default 2000
+        Adam steps.
+    lr : float, default 0.01
+        Adam's step size.
+    weight_decay : float, default 0.0
+        L2 penalty on the weights.
+
+    Returns
+    -------
+    MLP
+        The trained network.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
@@ -362,6 +556,7 @@ def fit_mlp(
     yf = as_float_array(y, "y")
     yf = yf[:, None] if yf.ndim == 1 else yf
     _check_fit_args(Xf, hidden, steps, lr, rng)
+    weight_decay = check_nonnegative(weight_decay, "weight_decay")
     if len(yf) != len(Xf):
         raise ValueError(f"y must have {len(Xf)} rows, got {len(yf)}")
     net = MLP.init(Xf.shape[1], int(hidden), yf.shape[1], rng)
@@ -378,7 +573,17 @@ def fit_mlp(
 
 @dataclass
 class Autoencoder:
-    """Encoder and decoder networks; ``loss`` is the mean squared error per step."""
+    """Encoder and decoder networks; ``loss`` is the mean squared error per step.
+
+    Attributes
+    ----------
+    encoder : MLP
+        Network from data to the ``k`` latents.
+    decoder : MLP
+        Network from latents back to data.
+    loss : ndarray
+        Mean squared reconstruction error per step.
+    """
 
     encoder: MLP
     decoder: MLP
@@ -395,6 +600,26 @@ def fit_autoencoder(
 ) -> Autoencoder:
     """Non-linear autoencoder ``X -> z (k dims) -> X`` with tanh hidden layers (full-batch Adam).
 
+    Parameters
+    ----------
+    X : array_like, shape (n, D)
+        Data rows.
+    k : int
+        Latent dimension.
+    hidden : int
+        Hidden units of each network.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+    steps : int, default 3000
+        Adam steps.
+    lr : float, default 0.005
+        Adam's step size.
+
+    Returns
+    -------
+    Autoencoder
+        The trained encoder and decoder and the loss history.
+
     Examples
     --------
     >>> rng = np.random.default_rng(1)
@@ -406,8 +631,7 @@ def fit_autoencoder(
     """
     Xf = as_float_array(X, "X")
     _check_fit_args(Xf, hidden, steps, lr, rng)
-    if int(k) != k or not 1 <= k < Xf.shape[1]:
-        raise ValueError(f"k must be an integer with 1 <= k < {Xf.shape[1]}, got {k}")
+    k = check_int(k, "k", low=1, high=Xf.shape[1] - 1)
     enc = MLP.init(Xf.shape[1], int(hidden), int(k), rng)
     dec = MLP.init(int(k), int(hidden), Xf.shape[1], rng)
     state: dict = {}

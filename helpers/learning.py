@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float_array, check_int, check_rotation_matrix
 from .euler import euler_to_matrix, matrix_to_euler
+from .fourier import centered_fft, centered_ifft, crop_centered
 from .rotations import (
     exp_so3,
     log_so3,
@@ -50,6 +51,18 @@ def encode_rotations(Rs: ArrayLike, representation: str) -> Array:
     vector (angle <= pi); ``euler``: intrinsic ZYZ angles in radians; ``6d``: the first
     two columns (Zhou et al.).
 
+    Parameters
+    ----------
+    Rs : array_like, shape (m, 3, 3)
+        Rotations.
+    representation : str
+        One of :data:`REPRESENTATIONS` (``"euler"``, ``"quat"``, ``"sixd"``, ...).
+
+    Returns
+    -------
+    ndarray, shape (m, d)
+        The targets, ``d`` set by the representation.
+
     Examples
     --------
     >>> encode_rotations(np.eye(3)[None], "6d")
@@ -71,6 +84,18 @@ def encode_rotations(Rs: ArrayLike, representation: str) -> Array:
 
 def decode_rotations(Y: ArrayLike, representation: str) -> Array:
     """Regressed outputs back to rotation matrices (normalising as each representation needs).
+
+    Parameters
+    ----------
+    Y : array_like, shape (m, d)
+        Regressed outputs.
+    representation : str
+        The representation of :func:`encode_rotations` they were trained on.
+
+    Returns
+    -------
+    ndarray, shape (m, 3, 3)
+        Rotation matrices.
 
     Examples
     --------
@@ -134,7 +159,25 @@ class RandomFeatureRidge:
         self.W = self.b = self.coef = self.mean = self.scale = None
 
     def features(self, X: ArrayLike) -> Array:
-        """The random features of (standardised) inputs."""
+        """The random features of (standardised) inputs.
+
+        Parameters
+        ----------
+        X : array_like, shape (m, p)
+            Inputs (standardised with the statistics of :meth:`fit`).
+
+        Returns
+        -------
+        ndarray, shape (m, n_features)
+            The random features.
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).normal(size=(20, 3))
+        >>> m = RandomFeatureRidge(50, 1.0, 1e-3, np.random.default_rng(1)).fit(X, X)
+        >>> m.features(X).shape
+        (20, 50)
+        """
         x = (as_float_array(X, "X") - self.mean) / self.scale
         z = x @ self.W
         z += self.b
@@ -143,7 +186,27 @@ class RandomFeatureRidge:
         return z
 
     def fit(self, X: ArrayLike, Y: ArrayLike) -> RandomFeatureRidge:
-        """Fit to inputs ``X`` (m, p) and targets ``Y`` (m, k)."""
+        """Fit to inputs ``X`` (m, p) and targets ``Y`` (m, k).
+
+        Parameters
+        ----------
+        X : array_like, shape (m, p)
+            Inputs.
+        Y : array_like, shape (m, k)
+            Targets.
+
+        Returns
+        -------
+        RandomFeatureRidge
+            The fitted model itself.
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).normal(size=(200, 2))
+        >>> m = RandomFeatureRidge(200, 1.0, 1e-3, np.random.default_rng(1)).fit(X, X)
+        >>> bool(np.abs(m.predict(X) - X).mean() < 0.1)
+        True
+        """
         X = as_float_array(X, "X")
         Y = as_float_array(Y, "Y")
         if X.ndim != 2 or Y.ndim != 2 or len(X) != len(Y):
@@ -163,7 +226,25 @@ class RandomFeatureRidge:
         return self
 
     def predict(self, X: ArrayLike) -> Array:
-        """Predicted targets for inputs ``X``."""
+        """Predicted targets for inputs ``X``.
+
+        Parameters
+        ----------
+        X : array_like, shape (m, p)
+            Inputs.
+
+        Returns
+        -------
+        ndarray, shape (m, k)
+            Predicted targets.
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).normal(size=(20, 3))
+        >>> m = RandomFeatureRidge(50, 1.0, 1e-3, np.random.default_rng(1)).fit(X, X[:, :2])
+        >>> m.predict(X).shape
+        (20, 2)
+        """
         if self.coef is None:
             raise ValueError("call fit before predict")
         return self.features(X) @ self.coef
@@ -172,6 +253,18 @@ class RandomFeatureRidge:
 def particle_features(images: ArrayLike, crop: int = 8) -> Array:
     """Low-pass features of particle images: Fourier-cropped to ``crop`` x ``crop``, each
     image standardised to zero mean and unit variance, flattened.
+
+    Parameters
+    ----------
+    images : array_like, shape (m, n, n)
+        Images indexed ``[y, x]``, origin at pixel ``n // 2``.
+    crop : int, default 8
+        Side of the Fourier crop, in ``[2, n]``.
+
+    Returns
+    -------
+    ndarray, shape (m, crop * crop)
+        One standardised feature vector per image.
 
     Examples
     --------
@@ -196,10 +289,8 @@ def particle_features(images: ArrayLike, crop: int = 8) -> Array:
 def _crop_operator(n: int, crop: int) -> Array:
     """Real and imaginary parts, stacked (2 crop, n), of the 1-D Fourier-crop operator
     ``fftshift ifft ifftshift [crop] fftshift fft ifftshift`` applied along one axis."""
-    F = np.fft.fftshift(np.fft.fft(np.fft.ifftshift(np.eye(n), axes=0), axis=0), axes=0)
-    s = n // 2 - crop // 2
-    F = F[s : s + crop]
-    A = np.fft.fftshift(np.fft.ifft(np.fft.ifftshift(F, axes=0), axis=0), axes=0)
+    F = crop_centered(centered_fft(np.eye(n), axes=0), (crop, n))
+    A = centered_ifft(F, axes=0)
     out = np.concatenate([A.real, A.imag])
     out.flags.writeable = False
     return out
@@ -207,7 +298,17 @@ def _crop_operator(n: int, crop: int) -> Array:
 
 @dataclass
 class TemplateMatch:
-    """Best grid orientation per image from :func:`match_orientations`."""
+    """Best grid orientation per image from :func:`match_orientations`.
+
+    Attributes
+    ----------
+    rotations : ndarray
+        Best grid rotation of each image, shape (m, 3, 3).
+    index : NDndarray[np.intp]
+        Its index in the grid, shape (m,).
+    score : ndarray
+        Its score (higher is better), shape (m,).
+    """
 
     rotations: Array  # (m, 3, 3) best grid rotation per image
     index: NDArray[np.intp]  # (m,) its index in the grid
@@ -240,6 +341,11 @@ def match_orientations(
     band_limit : float
         Radius in Fourier pixels.
 
+    Returns
+    -------
+    TemplateMatch
+        Best rotation, its grid index and its score for every image.
+
     Examples
     --------
     >>> from helpers.sampling import hopf_grid
@@ -270,7 +376,7 @@ def match_orientations(
     n = Y.shape[1]
     rep, partner = _half_plane(n, float(band_limit))
     FP = _template_spectra(P, float(band_limit), rep)
-    FY = _centred_fft(Y).reshape(len(Y), -1)[:, rep]
+    FY = centered_fft(Y, axes=(1, 2)).reshape(len(Y), -1)[:, rep]
     # Fourier pixels k and -k carry conjugate values (real images): each pair is summed
     # once, with the CTFs of both pixels, in real arithmetic
     Cf = C.reshape(len(Y), -1)
@@ -281,10 +387,6 @@ def match_orientations(
     scores -= (c * c + cm * cm) @ FP.power.T
     best = np.argmax(scores, axis=1)
     return TemplateMatch(G[best], best, scores[np.arange(len(Y)), best])
-
-
-def _centred_fft(x: Array) -> NDArray[np.complex128]:
-    return np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(x, axes=(1, 2))), axes=(1, 2))
 
 
 def _half_plane(n: int, band_limit: float) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
@@ -325,7 +427,7 @@ def _template_spectra(P: Array, band_limit: float, rep: NDArray[np.intp]) -> _Sp
         and np.array_equal(hit[0], P)
     ):
         return hit[2]
-    F = _centred_fft(P).reshape(len(P), -1)[:, rep]
+    F = centered_fft(P, axes=(1, 2)).reshape(len(P), -1)[:, rep]
     spectra = _Spectra(np.concatenate([F.real, F.imag], axis=1), np.abs(F) ** 2)
     _SPECTRA_CACHE["last"] = (P.copy(), band_limit, spectra)
     return spectra

@@ -46,6 +46,18 @@ def quat_angular_distance(q1: ArrayLike, q2: ArrayLike) -> Array:
     ``theta = 2 atan2(|v|, |w|)`` for ``(w, v) = q1* q2``: accurate at every angle,
     unlike ``arccos`` of a trace or of a dot product.
 
+    Parameters
+    ----------
+    q1 : array_like, shape (..., 4)
+        Quaternions, scalar first (normalised first).
+    q2 : array_like, shape (..., 4)
+        Quaternions, broadcast against ``q1``.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Angles in radians, in ``[0, pi]``.
+
     Examples
     --------
     >>> s = np.sqrt(0.5)
@@ -61,6 +73,18 @@ def quat_angular_distance(q1: ArrayLike, q2: ArrayLike) -> Array:
 
 def angular_distance(R1: ArrayLike, R2: ArrayLike) -> Array:
     """Geodesic distance: the angle (radians, in [0, pi]) of ``R1^T R2``.
+
+    Parameters
+    ----------
+    R1 : array_like, shape (..., 3, 3)
+        Rotation matrices.
+    R2 : array_like, shape (..., 3, 3)
+        Rotation matrices, broadcast against ``R1``.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Angles in radians, in ``[0, pi]``.
 
     Examples
     --------
@@ -104,6 +128,18 @@ def rotation_error(R_est: ArrayLike, R_true: ArrayLike, degrees: bool = False) -
 def chordal_distance(R1: ArrayLike, R2: ArrayLike) -> Array:
     """Chordal distance ``||R1 - R2||_F`` (Frobenius norm of the difference).
 
+    Parameters
+    ----------
+    R1 : array_like, shape (..., 3, 3)
+        Rotation matrices.
+    R2 : array_like, shape (..., 3, 3)
+        Rotation matrices, broadcast against ``R1``.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Distances in ``[0, 2 sqrt 2]``.
+
     Examples
     --------
     >>> round(float(chordal_distance(np.eye(3), np.diag([-1.0, -1.0, 1.0]))), 12)   # 2 sqrt 2
@@ -116,6 +152,18 @@ def chordal_distance(R1: ArrayLike, R2: ArrayLike) -> Array:
 
 def quat_distance(q1: ArrayLike, q2: ArrayLike) -> Array:
     """Hartley's ``d_quat = min(||q1 - q2||, ||q1 + q2||)`` of unit quaternions (normalised first).
+
+    Parameters
+    ----------
+    q1 : array_like, shape (..., 4)
+        Quaternions, scalar first (normalised first).
+    q2 : array_like, shape (..., 4)
+        Quaternions, broadcast against ``q1``.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Distances in ``[0, sqrt 2]``.
 
     Examples
     --------
@@ -136,6 +184,16 @@ def _angle(theta: ArrayLike) -> Array:
 def chordal_from_angle(theta: ArrayLike) -> Array:
     """``d_chord = 2 sqrt(2) sin(theta / 2)`` for an angle in [0, pi].
 
+    Parameters
+    ----------
+    theta : array_like
+        Rotation angles in radians, in ``[0, pi]``.
+
+    Returns
+    -------
+    ndarray
+        Chordal distances.
+
     Examples
     --------
     >>> round(float(chordal_from_angle(np.pi)), 6)   # 2 sqrt(2) for a half turn
@@ -147,6 +205,16 @@ def chordal_from_angle(theta: ArrayLike) -> Array:
 def quat_distance_from_angle(theta: ArrayLike) -> Array:
     """``d_quat = 2 sin(theta / 4)`` for an angle in [0, pi].
 
+    Parameters
+    ----------
+    theta : array_like
+        Rotation angles in radians, in ``[0, pi]``.
+
+    Returns
+    -------
+    ndarray
+        Quaternion distances.
+
     Examples
     --------
     >>> round(float(quat_distance_from_angle(np.pi)), 6)   # sqrt(2) for a half turn
@@ -157,6 +225,16 @@ def quat_distance_from_angle(theta: ArrayLike) -> Array:
 
 def angle_from_chordal(d: ArrayLike) -> Array:
     """Inverse of :func:`chordal_from_angle`, for ``d`` in ``[0, 2 sqrt 2]``.
+
+    Parameters
+    ----------
+    d : array_like
+        Chordal distances in ``[0, 2 sqrt 2]``.
+
+    Returns
+    -------
+    ndarray
+        Angles in radians, in ``[0, pi]``.
 
     Examples
     --------
@@ -171,6 +249,16 @@ def angle_from_chordal(d: ArrayLike) -> Array:
 
 def angle_from_quat_distance(d: ArrayLike) -> Array:
     """Inverse of :func:`quat_distance_from_angle`, for ``d`` in ``[0, sqrt 2]``.
+
+    Parameters
+    ----------
+    d : array_like
+        Quaternion distances in ``[0, sqrt 2]``.
+
+    Returns
+    -------
+    ndarray
+        Angles in radians, in ``[0, pi]``.
 
     Examples
     --------

@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 import autograd.numpy as anp
 import numpy as np
 from autograd import grad
+from autograd.tracer import getval, isbox
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int, check_positive, check_scalar
+from .fourier import centered_fft, frequency_components
 from .volumes import grid_coordinates
 
 __all__ = [
@@ -52,7 +54,48 @@ def _check_quats(q: ArrayLike, name: str) -> Array:
     a = as_float_array(q, name, (4,))
     if a.ndim != 2:
         raise ValueError(f"{name} must have shape (m, 4), got {a.shape}")
+    if np.any(np.sum(a * a, axis=1) == 0):
+        raise ValueError(f"{name} must be non-zero quaternions")
     return a
+
+
+def _check_traced(
+    x, name: str, shape: tuple[int | None, ...], complex_ok: bool = False, context: str = ""
+):
+    """Check an argument that autograd may be tracing: its value (the array inside an
+    autograd box) must be a finite numeric array of ``shape`` (``None``: any size there).
+    Returns ``x`` itself, so the trace is kept; plain input comes back as an array."""
+    val = getval(x)
+    if complex_ok and np.iscomplexobj(val):
+        arr = np.asarray(val)
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must be finite (no NaN or inf)")
+    else:
+        arr = as_float_array(val, name)
+    if arr.ndim != len(shape) or any(w is not None and w != d for w, d in zip(shape, arr.shape)):
+        want = "(" + ", ".join("m" if w is None else str(w) for w in shape)
+        want += ",)" if len(shape) == 1 else ")"
+        raise ValueError(f"{name} must have shape {want}{context}, got {arr.shape}")
+    return x if isbox(x) else arr
+
+
+def _check_params(params):
+    """The network's weights, checked to be a list of (weights, biases) pairs; autograd may
+    be tracing them (a traced list), so the check reads their values."""
+    pv = getval(params)
+    if not isinstance(pv, (list, tuple)) or not pv:
+        raise ValueError("params must be a non-empty list of (weights, biases), as from init_mlp")
+    for layer in pv:
+        if not isinstance(getval(layer), (list, tuple)) or len(getval(layer)) != 2:
+            raise ValueError("params must hold one (weights, biases) pair per layer")
+    return pv
+
+
+def _check_traced_quats(q, name: str):
+    q = _check_traced(q, name, (None, 4))
+    if np.any(np.sum(getval(q) ** 2, axis=1) == 0):
+        raise ValueError(f"{name} must be non-zero quaternions")
+    return q
 
 
 def quat_rows(q):
@@ -62,12 +105,23 @@ def quat_rows(q):
     ``autograd.numpy`` so that it can sit inside a differentiated function. The two rows
     are all a projection along z needs: ``(R x)_{x,y}``, and ``R^T (kx, ky, 0)``.
 
+    Parameters
+    ----------
+    q : array_like, shape (m, 4)
+        Quaternions, scalar first, not necessarily unit (numpy or autograd arrays).
+
+    Returns
+    -------
+    ndarray, shape (m, 2, 3)
+        Rows 0 and 1 of each rotation matrix.
+
     Examples
     --------
     >>> quat_rows(np.array([[2.0, 0.0, 0.0, 0.0]]))[0]
     array([[1., 0., 0.],
            [0., 1., 0.]])
     """
+    q = _check_traced_quats(q, "q")
     q = q / anp.sqrt(anp.sum(q * q, axis=1, keepdims=True))
     w, x, y, z = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
     r0 = anp.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], axis=1)
@@ -81,6 +135,24 @@ def render_atoms(q, coords: ArrayLike, n: int, pixel_size: float, sigma: float =
     The same images as :func:`helpers.atomic.project_atoms` (which takes matrices and is
     faster), but written with ``autograd.numpy``.
 
+    Parameters
+    ----------
+    q : array_like, shape (m, 4)
+        Quaternions (normalised inside; autograd arrays allowed).
+    coords : array_like, shape (n_atoms, 3)
+        Atom coordinates ``(x, y, z)`` in Å.
+    n : int
+        Image side in pixels.
+    pixel_size : float
+        Pixel size in Å.
+    sigma : float, default 1.5
+        Width of each Gaussian atom in Å.
+
+    Returns
+    -------
+    ndarray, shape (m, n, n)
+        The projections.
+
     Examples
     --------
     >>> from helpers.atomic import project_atoms
@@ -90,8 +162,12 @@ def render_atoms(q, coords: ArrayLike, n: int, pixel_size: float, sigma: float =
     True
     """
     X = as_float_array(coords, "coords", (3,))
-    if int(n) != n or n < 2 or not (pixel_size > 0 and sigma > 0):
-        raise ValueError("n must be an integer >= 2, pixel_size and sigma positive")
+    if X.ndim != 2:
+        raise ValueError(f"coords must have shape (n_atoms, 3), got {X.shape}")
+    n = check_int(n, "n", low=2)
+    pixel_size = check_positive(pixel_size, "pixel_size")
+    sigma = check_positive(sigma, "sigma")
+    q = _check_traced_quats(q, "q")
     g = grid_coordinates(int(n), pixel_size)
     P = anp.einsum("mij,aj->mai", quat_rows(q), X)
     gx = anp.exp(-0.5 * ((g[None, None, :] - P[:, :, 0:1]) / sigma) ** 2)
@@ -117,6 +193,20 @@ def qd_loss(q_hat, q: ArrayLike, symmetry: ArrayLike | None = None):
     With ``symmetry`` (quaternions of the point group, shape ``(|G|, 4)``), each term is
     the minimum over the equivalent labels ``q g``.
 
+    Parameters
+    ----------
+    q_hat : array_like, shape (m, 4)
+        Predicted quaternions (normalised inside; autograd arrays allowed).
+    q : array_like, shape (m, 4)
+        Unit label quaternions.
+    symmetry : array_like, shape (|G|, 4), optional
+        Quaternions of the point group.
+
+    Returns
+    -------
+    float
+        The mean loss, in ``[0, 1]``.
+
     Examples
     --------
     >>> q = np.array([[1.0, 0.0, 0.0, 0.0]])
@@ -127,6 +217,9 @@ def qd_loss(q_hat, q: ArrayLike, symmetry: ArrayLike | None = None):
     0.0
     """
     qt = _check_quats(q, "q")
+    q_hat = _check_traced_quats(q_hat, "q_hat")
+    if getval(q_hat).shape != qt.shape:
+        raise ValueError(f"q_hat must have the shape {qt.shape} of q, got {getval(q_hat).shape}")
     Q = _equivalents(qt / np.linalg.norm(qt, axis=1, keepdims=True), symmetry)
     qh = q_hat / anp.sqrt(anp.sum(q_hat * q_hat, axis=1, keepdims=True))
     dots = anp.sum(qh[:, None, :] * Q, axis=2)
@@ -138,18 +231,54 @@ def reprojection_loss(
 ):
     """Mean absolute difference of clean projections at ``q_hat`` and at ``q`` (Eq. 14's form).
 
+    Parameters
+    ----------
+    q_hat : array_like, shape (m, 4)
+        Predicted quaternions (autograd arrays allowed).
+    q : array_like, shape (m, 4)
+        Label quaternions.
+    coords : array_like, shape (n_atoms, 3)
+        Atom coordinates ``(x, y, z)`` in Å.
+    n : int
+        Image side in pixels.
+    pixel_size : float
+        Pixel size in Å.
+    sigma : float, default 1.5
+        Width of each Gaussian atom in Å.
+
+    Returns
+    -------
+    float
+        Mean absolute pixel difference.
+
     Examples
     --------
     >>> X = np.array([[5.0, 0.0, 0.0]]); q = np.array([[1.0, 0.0, 0.0, 0.0]])
     >>> float(reprojection_loss(q, q, X, 12, 2.0, 2.0))
     0.0
     """
-    target = render_atoms(_check_quats(q, "q"), coords, n, pixel_size, sigma)
+    qt = _check_quats(q, "q")
+    q_hat = _check_traced_quats(q_hat, "q_hat")
+    if getval(q_hat).shape != qt.shape:
+        raise ValueError(f"q_hat must have the shape {qt.shape} of q, got {getval(q_hat).shape}")
+    target = render_atoms(qt, coords, n, pixel_size, sigma)
     return anp.mean(anp.abs(render_atoms(q_hat, coords, n, pixel_size, sigma) - target))
 
 
 def init_mlp(sizes: list[int], rng: np.random.Generator) -> list[tuple[Array, Array]]:
     """He-initialised weights of a multilayer perceptron with layer widths ``sizes``.
+
+    Parameters
+    ----------
+    sizes : list of int
+        Layer widths, input first.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+
+    Returns
+    -------
+    list of (ndarray, ndarray)
+        Weights ``(sizes[i], sizes[i + 1])`` and zero biases per layer.
 
     Examples
     --------
@@ -158,8 +287,9 @@ def init_mlp(sizes: list[int], rng: np.random.Generator) -> list[tuple[Array, Ar
     """
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator")
-    if len(sizes) < 2 or any(int(s) != s or s < 1 for s in sizes):
-        raise ValueError(f"sizes must be at least two positive integers, got {sizes!r}")
+    if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
+        raise ValueError(f"sizes must be a list of at least two layer widths, got {sizes!r}")
+    sizes = [check_int(w, "sizes", low=1) for w in sizes]
     return [
         (rng.normal(scale=np.sqrt(2.0 / a), size=(a, b)), np.zeros(b))
         for a, b in zip(sizes[:-1], sizes[1:])
@@ -169,6 +299,18 @@ def init_mlp(sizes: list[int], rng: np.random.Generator) -> list[tuple[Array, Ar
 def mlp_quats(params: list, x):
     """Unit quaternions from inputs ``x`` (m, p): ReLU hidden layers, linear output, normalise.
 
+    Parameters
+    ----------
+    params : list of (ndarray, ndarray)
+        Weights and biases, as from :func:`init_mlp`.
+    x : array_like, shape (m, p)
+        Inputs (autograd arrays allowed).
+
+    Returns
+    -------
+    ndarray, shape (m, 4)
+        Unit quaternions.
+
     Examples
     --------
     >>> p = init_mlp([3, 8, 4], np.random.default_rng(0))
@@ -176,6 +318,8 @@ def mlp_quats(params: list, x):
     >>> bool(np.allclose(np.linalg.norm(q, axis=1), 1.0))
     True
     """
+    pv = _check_params(params)
+    x = _check_traced(x, "x", (None, np.shape(getval(getval(pv[0])[0]))[0]))
     h = x
     for W, b in params[:-1]:
         h = anp.maximum(0.0, anp.dot(h, W) + b)
@@ -186,14 +330,42 @@ def mlp_quats(params: list, x):
 
 @dataclass
 class OrientationNet:
-    """A trained orientation network: weights, the loss weight ``w`` and the loss history."""
+    """A trained orientation network: weights, the loss weight ``w`` and the loss history.
+
+    Attributes
+    ----------
+    params : list
+        Weights and biases of :func:`mlp_quats`.
+    w : float
+        Weight of QD in the training loss.
+    losses : list
+        Training loss per step.
+    """
 
     params: list
     w: float
     losses: list = field(default_factory=list)
 
     def predict(self, x: ArrayLike) -> Array:
-        """Unit quaternions for features ``x`` (m, p)."""
+        """Unit quaternions for features ``x`` (m, p).
+
+        Parameters
+        ----------
+        x : array_like, shape (m, p)
+            Features.
+
+        Returns
+        -------
+        ndarray, shape (m, 4)
+            Unit quaternions.
+
+        Examples
+        --------
+        >>> net = OrientationNet(init_mlp([3, 8, 4], np.random.default_rng(0)), 1.0, [])
+        >>> q = net.predict(np.ones((2, 3)))
+        >>> q.shape, bool(np.allclose(np.linalg.norm(q, axis=1), 1.0))
+        ((2, 4), True)
+        """
         return np.asarray(mlp_quats(self.params, as_float_array(x, "x")))
 
 
@@ -228,6 +400,11 @@ def train_orientation_net(
     symmetry : array_like, shape (|G|, 4), optional
         Point-group quaternions for a symmetry-aware QD.
 
+    Returns
+    -------
+    OrientationNet
+        The trained weights and the loss history.
+
     Examples
     --------
     >>> r = np.random.default_rng(0)
@@ -240,14 +417,16 @@ def train_orientation_net(
     """
     if not isinstance(rng, np.random.Generator):
         raise ValueError("rng must be a numpy.random.Generator")
-    if not 0.0 <= w <= 1.0:
-        raise ValueError(f"w must lie in [0, 1], got {w}")
+    w = check_scalar(w, "w", 0.0, 1.0)
     if w < 1.0 and coords is None:
         raise ValueError("w < 1 needs coords for the reprojection term")
-    if int(steps) != steps or steps < 1 or batch_size < 1 or lr <= 0:
-        raise ValueError("steps and batch_size must be positive integers, lr positive")
-    if sizes[-1] != 4:
-        raise ValueError(f"the last layer must have 4 outputs, got {sizes[-1]}")
+    steps = check_int(steps, "steps", low=1)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    lr = check_positive(lr, "lr")
+    if not callable(sample):
+        raise ValueError(f"sample must be a function sample(batch_size, rng), got {sample!r}")
+    if not isinstance(sizes, (list, tuple)) or len(sizes) < 2 or sizes[-1] != 4:
+        raise ValueError(f"sizes must be layer widths ending in 4 outputs, got {sizes!r}")
 
     def objective(params, x, q):
         q_hat = mlp_quats(params, x)
@@ -295,6 +474,24 @@ def qd_mlp_value_and_grad(
     symmetry-equivalent labels), so that QD-only training runs without autograd's
     tracing; it returns the values autograd returns (tested against it).
 
+    Parameters
+    ----------
+    params : list of (ndarray, ndarray)
+        Weights and biases, as from :func:`init_mlp` (4 outputs).
+    x : array_like, shape (m, p)
+        Inputs.
+    q : array_like, shape (m, 4)
+        Label quaternions.
+    symmetry : array_like, shape (|G|, 4), optional
+        Quaternions of the point group.
+
+    Returns
+    -------
+    value : float
+        The mean QD loss.
+    grads : list of (ndarray, ndarray)
+        Its gradient with respect to each layer's weights and biases.
+
     Examples
     --------
     >>> p = init_mlp([3, 8, 4], np.random.default_rng(0))
@@ -306,10 +503,11 @@ def qd_mlp_value_and_grad(
     >>> [gW.shape for gW, gb in g]
     [(3, 8), (8, 4)]
     """
+    _check_params(params)
     h = as_float_array(x, "x")
     qt = _check_quats(q, "q")
-    if h.ndim != 2 or len(h) != len(qt):
-        raise ValueError(f"x must have shape ({len(qt)}, p), got {h.shape}")
+    if h.ndim != 2 or h.shape != (len(qt), np.shape(params[0][0])[0]):
+        raise ValueError(f"x must have shape ({len(qt)}, p) with p network inputs, got {h.shape}")
     Q = _equivalents(qt / np.linalg.norm(qt, axis=1, keepdims=True), symmetry)
     hs = [h]
     for W, b in params[:-1]:
@@ -340,14 +538,24 @@ def qd_mlp_value_and_grad(
 # ---- a differentiable FSC of a mini-batch reconstruction ------------------------------------
 
 
-def _centred_fft(x: Array, axes: tuple[int, ...]) -> NDArray[np.complex128]:
-    return np.fft.fftshift(np.fft.fftn(np.fft.ifftshift(x, axes=axes), axes=axes), axes=axes)
-
-
 def low_frequency_slices(images: ArrayLike, K: int) -> tuple[NDArray[np.complex128], Array]:
     """Fourier coefficients of images with ``|k| <= K`` (Fourier pixels) and their ``(kx, ky)``.
 
     Returns ``values`` (m, P) and ``k`` (P, 2), with the origin at pixel ``n // 2``.
+
+    Parameters
+    ----------
+    images : array_like, shape (m, n, n)
+        Images indexed ``[y, x]``, origin at pixel ``n // 2``.
+    K : int
+        Largest radius in Fourier pixels, in ``[1, n // 2 - 1]``.
+
+    Returns
+    -------
+    values : ndarray of complex, shape (m, P)
+        The coefficients.
+    k : ndarray, shape (P, 2)
+        Their ``(kx, ky)`` in Fourier pixels.
 
     Examples
     --------
@@ -359,17 +567,29 @@ def low_frequency_slices(images: ArrayLike, K: int) -> tuple[NDArray[np.complex1
     if imgs.ndim != 3 or imgs.shape[1] != imgs.shape[2]:
         raise ValueError(f"images must have shape (m, n, n), got {imgs.shape}")
     n = imgs.shape[1]
-    if int(K) != K or not 1 <= K < n // 2:
-        raise ValueError(f"K must be an integer in [1, {n // 2 - 1}], got {K!r}")
-    F = _centred_fft(imgs, (1, 2))
-    f = np.arange(n) - n // 2
-    ky, kx = np.meshgrid(f, f, indexing="ij")
+    K = check_int(K, "K", low=1, high=n // 2 - 1)
+    F = centered_fft(imgs, axes=(1, 2))
+    ky, kx = frequency_components(n)
     keep = kx**2 + ky**2 <= K * K
     return F[:, keep], np.stack([kx[keep], ky[keep]], axis=1).astype(float)
 
 
 def low_frequency_map(vol: ArrayLike, K: int) -> tuple[NDArray[np.complex128], Array]:
     """3-D Fourier coefficients of a cubic map with ``|k| <= K`` and their ``(kx, ky, kz)``.
+
+    Parameters
+    ----------
+    vol : array_like, shape (n, n, n)
+        A cubic map.
+    K : int
+        Largest radius in Fourier pixels, in ``[1, n // 2 - 1]``.
+
+    Returns
+    -------
+    values : ndarray of complex, shape (P,)
+        The coefficients.
+    g : ndarray, shape (P, 3)
+        Their ``(kx, ky, kz)`` in Fourier pixels.
 
     Examples
     --------
@@ -381,11 +601,9 @@ def low_frequency_map(vol: ArrayLike, K: int) -> tuple[NDArray[np.complex128], A
     if v.ndim != 3 or len(set(v.shape)) != 1:
         raise ValueError(f"vol must be a cubic map, got shape {v.shape}")
     n = v.shape[0]
-    if int(K) != K or not 1 <= K < n // 2:
-        raise ValueError(f"K must be an integer in [1, {n // 2 - 1}], got {K!r}")
-    F = _centred_fft(v, (0, 1, 2))
-    f = np.arange(n) - n // 2
-    kz, ky, kx = np.meshgrid(f, f, f, indexing="ij")
+    K = check_int(K, "K", low=1, high=n // 2 - 1)
+    F = centered_fft(v)
+    kz, ky, kx = frequency_components(n, ndim=3)
     keep = kx**2 + ky**2 + kz**2 <= K * K
     return F[keep], np.stack([kx[keep], ky[keep], kz[keep]], axis=1).astype(float)
 
@@ -397,6 +615,24 @@ def soft_reconstruction(q, values, k2: ArrayLike, g3: ArrayLike, width: float = 
     point takes the Gaussian-weighted (width in Fourier pixels) average of the
     coefficients near it. Smooth in ``q``, so it differentiates (autograd), unlike
     nearest-neighbour or trilinear gridding, whose weights have kinks.
+
+    Parameters
+    ----------
+    q : array_like, shape (m, 4)
+        Orientations of the slices (autograd arrays allowed).
+    values : array_like, shape (m, P)
+        Slice coefficients, as from :func:`low_frequency_slices`.
+    k2 : array_like, shape (P, 2)
+        Their ``(kx, ky)``.
+    g3 : array_like, shape (G, 3)
+        Grid points ``(kx, ky, kz)`` to reconstruct.
+    width : float, default 0.6
+        Gaussian width in Fourier pixels.
+
+    Returns
+    -------
+    ndarray of complex, shape (G,)
+        The reconstructed coefficients.
 
     Examples
     --------
@@ -411,8 +647,17 @@ def soft_reconstruction(q, values, k2: ArrayLike, g3: ArrayLike, width: float = 
     """
     K2 = as_float_array(k2, "k2", (2,))
     G3 = as_float_array(g3, "g3", (3,))
-    if width <= 0:
-        raise ValueError(f"width must be positive, got {width}")
+    if K2.ndim != 2 or G3.ndim != 2:
+        raise ValueError(f"k2 must be (P, 2) and g3 (G, 3), got {K2.shape} and {G3.shape}")
+    width = check_positive(width, "width")
+    q = _check_traced_quats(q, "q")
+    values = _check_traced(
+        values,
+        "values",
+        (len(getval(q)), len(K2)),
+        True,
+        " (a row per quaternion of q, a column per k2)",
+    )
     rows = quat_rows(q)  # (m, 2, 3)
     pos = K2[None, :, 0:1] * rows[:, None, 0, :] + K2[None, :, 1:2] * rows[:, None, 1, :]
     pos = anp.reshape(pos, (-1, 3))  # (m P, 3)
@@ -437,6 +682,20 @@ def fsc_loss(a, b, g3: ArrayLike):
     :func:`soft_reconstruction` or :func:`low_frequency_map`); shells are rounded
     ``|g|``, the zero shell is skipped.
 
+    Parameters
+    ----------
+    a : array_like, shape (G,)
+        Complex coefficients on ``g3``.
+    b : array_like, shape (G,)
+        Coefficients to compare with.
+    g3 : array_like, shape (G, 3)
+        The grid points.
+
+    Returns
+    -------
+    float
+        ``1 - mean FSC``, in ``[0, 2]``.
+
     Examples
     --------
     >>> vals, g3 = low_frequency_map(np.random.default_rng(0).normal(size=(8, 8, 8)), 3)
@@ -444,6 +703,10 @@ def fsc_loss(a, b, g3: ArrayLike):
     (0.0, 2.0)
     """
     G3 = as_float_array(g3, "g3", (3,))
+    if G3.ndim != 2:
+        raise ValueError(f"g3 must have shape (G, 3), got {G3.shape}")
+    a = _check_traced(a, "a", (len(G3),), True, " (one value per point of g3)")
+    b = _check_traced(b, "b", (len(G3),), True, " (one value per point of g3)")
     shell = np.rint(np.linalg.norm(G3, axis=1)).astype(int)
     terms = []
     for s in range(1, int(shell.max()) + 1):

@@ -27,9 +27,27 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
-from ._checks import as_float_array, check_int, check_nonnegative, check_rotation_matrix
+from ._checks import (
+    as_float_array,
+    check_bool,
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_rotation_matrix,
+)
 from .euler import euler_to_matrix
-from .imaging import _padded_transform, _sinc2_apodization, ctf, frequency_grid
+from .fourier import (
+    centered_fft,
+    centered_ifft,
+    centered_indices,
+    crop_centered,
+    frequency_components,
+    frequency_grid,
+    pad_centered,
+    padded_transform,
+    sinc2_apodization,
+)
+from .imaging import ctf
 from .sampling import healpix_directions
 
 __all__ = [
@@ -55,6 +73,18 @@ Array = NDArray[np.float64]
 def band_limit_mask(n: int, L: float) -> Array:
     """Boolean ``(n, n)`` mask of centred Fourier pixels with radius ``<= L`` (in Fourier pixels).
 
+    Parameters
+    ----------
+    n : int
+        Image side.
+    L : float
+        Radius in Fourier pixels, non-negative.
+
+    Returns
+    -------
+    ndarray of bool, shape (n, n)
+        True inside the disc.
+
     Examples
     --------
     >>> int(band_limit_mask(8, 1).sum())
@@ -62,13 +92,8 @@ def band_limit_mask(n: int, L: float) -> Array:
     """
     n = check_int(n, "n", low=1)
     L = check_nonnegative(L, "L")
-    k = np.arange(n) - n // 2
-    ky, kx = np.meshgrid(k, k, indexing="ij")
+    ky, kx = frequency_components(n)
     return kx * kx + ky * ky <= L * L
-
-
-def _fft2c(x: Array) -> Array:
-    return np.fft.fftshift(np.fft.fft2(np.fft.ifftshift(x, axes=(-2, -1))), axes=(-2, -1))
 
 
 def score_poses(
@@ -79,6 +104,17 @@ def score_poses(
     The score of a projection ``p`` is ``-min_t || y - p(. - t) ||^2`` restricted to
     Fourier pixels with ``|k| <= L`` (up to a constant); the best integer shift ``t``
     comes from one FFT cross-correlation per candidate (``shifts=False`` uses ``t = 0``).
+
+    Parameters
+    ----------
+    image : array_like, shape (n, n)
+        The image.
+    slices : array_like, shape (m, n, n)
+        Candidate projections (CTF applied if any).
+    L : float
+        Band limit in Fourier pixels.
+    shifts : bool, default True
+        Search integer shifts (``False``: score at zero shift).
 
     Returns
     -------
@@ -101,15 +137,13 @@ def score_poses(
     L = check_nonnegative(L, "L")
     n = y.shape[0]
     mask = band_limit_mask(n, L)
-    Fy = _fft2c(y) * mask
-    Fp = _fft2c(P) * mask
+    Fy = centered_fft(y) * mask
+    Fp = centered_fft(P, axes=(-2, -1)) * mask
     energy = np.sum(np.abs(Fp) ** 2, axis=(1, 2)) / n**2
     if not shifts:
         cross = np.sum((Fy[None] * np.conj(Fp)).real, axis=(1, 2)) / n**2
         return 2 * cross - energy, np.zeros((len(P), 2))
-    cc = np.fft.fftshift(
-        np.fft.ifft2(np.fft.ifftshift(Fy[None] * np.conj(Fp), axes=(-2, -1))), axes=(-2, -1)
-    ).real
+    cc = centered_ifft(Fy[None] * np.conj(Fp), axes=(-2, -1)).real
     flat = cc.reshape(len(P), -1)
     best = np.argmax(flat, axis=1)
     cross = flat[np.arange(len(P)), best]
@@ -123,6 +157,18 @@ def shift_grid(extent_pixels: float, n_per_axis: int) -> Array:
     Cell-centred, as cryoDRGN's base shift grid: spacing ``2 extent / n_per_axis``, the
     outermost points half a spacing inside the extent (so zero is on the grid only for
     odd ``n_per_axis``).
+
+    Parameters
+    ----------
+    extent_pixels : float
+        Half-width of the covered square in pixels.
+    n_per_axis : int
+        Points per axis.
+
+    Returns
+    -------
+    ndarray, shape (n_per_axis**2, 2)
+        Shifts ``(x, y)`` in pixels.
 
     Examples
     --------
@@ -204,6 +250,13 @@ def hopf_children(level: int, index: ArrayLike) -> tuple[Array, Array]:
     halves and one neighbour on each side); of these 16, the 8 nearest the parent in
     quaternion distance are kept, as in cryoDRGN's ``so3_grid.get_neighbor``.
 
+    Parameters
+    ----------
+    level : int
+        Level of the parent grid, non-negative.
+    index : array_like of int
+        Indices of rotations in ``hopf_grid(level)``.
+
     Returns
     -------
     index : ndarray of int, shape (k, 8)
@@ -283,6 +336,18 @@ def shift_images(images: ArrayLike, shifts_pixels: ArrayLike) -> Array:
     Periodic: what leaves one edge re-enters at the other, so keep particles away
     from the box edge.
 
+    Parameters
+    ----------
+    images : array_like, shape (m, n, n)
+        Images indexed ``[y, x]``, origin at pixel ``n // 2``.
+    shifts_pixels : array_like, shape (m, 2)
+        Shift ``(x, y)`` of each image, pixels.
+
+    Returns
+    -------
+    ndarray, shape (m, n, n)
+        The shifted images.
+
     Examples
     --------
     >>> img = np.zeros((8, 8)); img[4, 4] = 1.0
@@ -297,14 +362,13 @@ def shift_images(images: ArrayLike, shifts_pixels: ArrayLike) -> Array:
     if t.shape != (len(x), 2):
         raise ValueError(f"shifts_pixels must have shape ({len(x)}, 2), got {t.shape}")
     n = x.shape[1]
-    k = np.arange(n) - n // 2
+    k = centered_indices(n)
     px = np.exp(-2j * np.pi * k[None] * t[:, :1] / n)  # (m, n), along x
     py = np.exp(-2j * np.pi * k[None] * t[:, 1:] / n)
     if n % 2 == 0:  # the Nyquist frequency has no sign: its real part keeps images real
         px[:, 0], py[:, 0] = px[:, 0].real, py[:, 0].real
     ph = py[:, :, None] * px[:, None, :]
-    F = _fft2c(x) * ph
-    return np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(F, axes=(-2, -1))), axes=(-2, -1)).real
+    return centered_ifft(centered_fft(x, axes=(-2, -1)) * ph, axes=(-2, -1)).real
 
 
 def _ctf_grid(
@@ -319,7 +383,10 @@ def _ctf_grid(
 def _check_defocus(defocus: ArrayLike | None, m: int) -> Array | None:
     if defocus is None:
         return None
-    d = np.broadcast_to(as_float_array(defocus, "defocus"), (m,)).copy()
+    d = as_float_array(defocus, "defocus")
+    if d.shape not in ((), (1,), (m,)):
+        raise ValueError(f"defocus must be a number or have shape ({m},), got {d.shape}")
+    d = np.broadcast_to(d, (m,)).copy()
     if np.any(d <= 0):
         raise ValueError("defocus must be positive (Å, underfocus positive)")
     return d
@@ -330,7 +397,21 @@ def _check_defocus(defocus: ArrayLike | None, m: int) -> Array | None:
 
 @dataclass(frozen=True)
 class PoseSearchLevel:
-    """One level of :func:`search_poses`: grid level, band limit and the best poses found."""
+    """One level of :func:`search_poses`: grid level, band limit and the best poses found.
+
+    Attributes
+    ----------
+    grid_level : int
+        Hopf-grid level searched.
+    L : float
+        Band limit in Fourier pixels.
+    candidates_per_image : int
+        Poses scored per image.
+    rotations : ndarray
+        Best rotation of each image at this level, shape (m, 3, 3).
+    shifts_pixels : ndarray
+        Its shift ``(x, y)`` in pixels, shape (m, 2).
+    """
 
     grid_level: int
     L: float
@@ -406,6 +487,11 @@ def search_poses(
     L_max : float, optional
         Default ``n // 2`` (Nyquist).
 
+    Returns
+    -------
+    PoseSearchResult
+        Best rotation and shift per image, with the levels' records.
+
     Examples
     --------
     >>> from helpers.volumes import gaussian_atoms_map, toy_protein
@@ -423,22 +509,24 @@ def search_poses(
     n = Y.shape[1]
     if v.shape != (n, n, n):
         raise ValueError(f"vol must have shape ({n}, {n}, {n}) to match the images, got {v.shape}")
-    if not pixel_size > 0:
-        raise ValueError(f"pixel_size must be positive, got {pixel_size}")
-    for name, val in (("n_levels", n_levels), ("n_keep", n_keep)):
-        if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < 1:
-            raise ValueError(f"{name} must be a positive integer, got {val!r}")
-    L_max = n // 2 if L_max is None else float(L_max)
-    if not 0 < L_min <= L_max:
-        raise ValueError(f"need 0 < L_min <= L_max, got L_min={L_min}, L_max={L_max}")
+    pixel_size = check_positive(pixel_size, "pixel_size")
+    n_levels = check_int(n_levels, "n_levels", low=1)
+    n_keep = check_int(n_keep, "n_keep", low=1)
+    base_level = check_int(base_level, "base_level", low=0)
+    shift_extent_pixels = check_nonnegative(shift_extent_pixels, "shift_extent_pixels")
+    shift_n_per_axis = check_int(shift_n_per_axis, "shift_n_per_axis", low=1)
+    L_min = check_positive(L_min, "L_min")
+    L_max = n // 2 if L_max is None else check_positive(L_max, "L_max")
+    if L_min > L_max:
+        raise ValueError(f"L_min must be <= L_max, got L_min={L_min}, L_max={L_max}")
     m = len(Y)
     d = _check_defocus(defocus, m)
     C = _ctf_grid(n, pixel_size, d, voltage, cs, amplitude_contrast)
     base_shifts = shift_grid(shift_extent_pixels, shift_n_per_axis)
     pad = 2
-    F, N, _ = _padded_transform(v, pad)
+    F, N, _ = padded_transform(v, pad)
     F = np.pad(F, 1)  # a border of zeros for the trilinear gathers
-    FY = _fft2c(Y)
+    FY = centered_fft(Y, axes=(-2, -1))
 
     def band(L):
         kp, w = _band_points(n, L)
@@ -555,6 +643,34 @@ def reconstruct(
     CTF^2 + wiener)``: the data where they are dense, the prior where they are sparse
     (the minimiser of the data misfit plus ``wiener ||V - V0||^2``, per Fourier voxel).
 
+    Parameters
+    ----------
+    images : array_like, shape (m, n, n)
+        Particle images.
+    rotations : array_like, shape (m, 3, 3)
+        Their poses.
+    pixel_size : float
+        Pixel size in Å.
+    shifts_pixels : array_like, shape (m, 2), optional
+        Shifts ``(x, y)`` that moved each projection onto its image.
+    defocus : array_like, shape (m,), optional
+        Defocus of each image in Å, underfocus positive; ``None`` leaves the CTF out.
+    wiener : float, default 1.0
+        Wiener constant added to the denominator, positive.
+    voltage : float, default 300.0
+        Accelerating voltage in kV.
+    cs : float, default 2.7
+        Spherical aberration in mm.
+    amplitude_contrast : float, default 0.1
+        Fraction of amplitude contrast, in ``[0, 1)``.
+    prior : array_like, shape (n, n, n), optional
+        A map the result is pulled towards where data are sparse.
+
+    Returns
+    -------
+    ndarray, shape (n, n, n)
+        The reconstructed map.
+
     Examples
     --------
     >>> from helpers.volumes import gaussian_atoms_map, toy_protein
@@ -580,20 +696,16 @@ def reconstruct(
     )
     if t.shape != (m, 2):
         raise ValueError(f"shifts_pixels must have shape ({m}, 2), got {t.shape}")
-    if not pixel_size > 0 or not wiener > 0:
-        raise ValueError("pixel_size and wiener must be positive")
+    pixel_size = check_positive(pixel_size, "pixel_size")
+    wiener = check_positive(wiener, "wiener")
     d = _check_defocus(defocus, m)
     pad = 2
     N = pad * n
-    s = N // 2 - n // 2
     V0 = None if prior is None else as_float_array(prior, "prior")
     if V0 is not None and V0.shape != (n, n, n):
         raise ValueError(f"prior must have shape ({n}, {n}, {n}), got {V0.shape}")
-    big = np.zeros((m, N, N))
-    big[:, s : s + n, s : s + n] = Y
-    F2 = _fft2c(big)
-    k = np.arange(N) - N // 2
-    ky, kx = np.meshgrid(k, k, indexing="ij")
+    F2 = centered_fft(pad_centered(Y, (m, N, N)), axes=(-2, -1))
+    ky, kx = frequency_components(N)
     F2 *= np.exp(2j * np.pi * (kx[None] * t[:, 0, None, None] + ky[None] * t[:, 1, None, None]) / N)
     C = _ctf_grid(N, pixel_size, d, voltage, cs, amplitude_contrast)
     W = np.ones((m, N, N)) if C is None else C
@@ -622,24 +734,18 @@ def reconstruct(
     inner = (slice(1, N + 1),) * 3
     num = (num_re + 1j * num_im).reshape(M, M, M)[inner]
     if V0 is not None:  # the prior's transform on the same padded, apodized grid
-        big0 = np.zeros((N, N, N))
-        big0[s : s + n, s : s + n, s : s + n] = V0
-        num = num + wiener * np.fft.fftshift(
-            np.fft.fftn(np.fft.ifftshift(big0 * _sinc2_apodization(N)))
-        )
+        num = num + wiener * centered_fft(pad_centered(V0, N) * sinc2_apodization(N))
     F3 = num / (den.reshape(M, M, M)[inner] + wiener)
-    out = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F3))).real / _sinc2_apodization(N)
-    return out[s : s + n, s : s + n, s : s + n]
+    out = centered_ifft(F3).real / sinc2_apodization(N)
+    return crop_centered(out, n)
 
 
 def _lowpass_map(v: Array, L: float) -> Array:
     """Keep the map's Fourier components with ``|k| <= L`` (Fourier pixels of its box)."""
-    n = v.shape[0]
-    k = np.arange(n) - n // 2
-    kz, ky, kx = np.meshgrid(k, k, k, indexing="ij")
-    F = np.fft.fftshift(np.fft.fftn(np.fft.ifftshift(v)))
+    kz, ky, kx = frequency_components(v.shape[0], ndim=3)
+    F = centered_fft(v)
     F[kx * kx + ky * ky + kz * kz > L * L] = 0
-    return np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F))).real
+    return centered_ifft(F).real
 
 
 def frequency_marching(epoch: int, L_start: float, L_end: float, ramp_epochs: int) -> float:
@@ -647,6 +753,22 @@ def frequency_marching(epoch: int, L_start: float, L_end: float, ramp_epochs: in
 
     cryoDRGN2's across-epoch ramp of the search's upper band limit (capped at
     ``L_end``; ``ramp_epochs = 0`` means no ramp, ``L_end`` from the start).
+
+    Parameters
+    ----------
+    epoch : int
+        Epoch index, non-negative.
+    L_start : float
+        Band limit of epoch 0 (Fourier pixels).
+    L_end : float
+        Band limit after the ramp.
+    ramp_epochs : int
+        Epochs over which it grows.
+
+    Returns
+    -------
+    float
+        The band limit of ``epoch``, at most ``L_end``.
 
     Examples
     --------
@@ -703,6 +825,32 @@ def ab_initio(
     ``lowpass``). cryoDRGN2 instead takes gradient steps on a
     neural decoder between searches; the alternation is the same.
 
+    Parameters
+    ----------
+    images : array_like, shape (m, n, n)
+        Particle images.
+    start : array_like, shape (n, n, n)
+        Starting map.
+    pixel_size : float
+        Pixel size in Å.
+    L_schedule : array_like
+        Upper band limit (Fourier pixels) of each epoch.
+    defocus : array_like, shape (m,), optional
+        Defocus of each image in Å, underfocus positive; ``None`` leaves the CTF out.
+    L_min : float, default 4.0
+        Lower band limit of the search.
+    wiener : float, default 1.0
+        Wiener constant of :func:`reconstruct`.
+    lowpass : bool, default False
+        Reconstruct only up to each epoch's band limit.
+    **search_kwargs
+        Passed on to :func:`search_poses`.
+
+    Returns
+    -------
+    AbInitioResult
+        The starting map and the map after every epoch, and the poses found in each.
+
     Examples
     --------
     >>> from helpers.volumes import gaussian_atoms_map, toy_protein
@@ -719,6 +867,12 @@ def ab_initio(
     sched = as_float_array(L_schedule, "L_schedule")
     if sched.ndim != 1 or len(sched) < 1 or np.any(sched <= 0):
         raise ValueError("L_schedule must be a non-empty 1-D sequence of positive band limits")
+    pixel_size = check_positive(pixel_size, "pixel_size")
+    L_min = check_positive(L_min, "L_min")
+    wiener = check_positive(wiener, "wiener")
+    lowpass = check_bool(lowpass, "lowpass")
+    if v.shape != (Y.shape[-1],) * 3:
+        raise ValueError(f"start must be a cubic map of the images' size, got {v.shape}")
     vols, rots, shifts = [v], [], []
     for L in sched:
         res = search_poses(Y, v, pixel_size, defocus, L_min=min(L_min, L), L_max=L, **search_kwargs)
@@ -732,7 +886,17 @@ def ab_initio(
 
 
 class GlobalPoseErrors(NamedTuple):
-    """Pose errors after the best global rotation (and, if better, the mirror hand)."""
+    """Pose errors after the best global rotation (and, if better, the mirror hand).
+
+    Attributes
+    ----------
+    errors : ForwardRef('ndarray')
+        Angular error of each pose after alignment, radians.
+    rotation : ForwardRef('ndarray')
+        The global rotation applied.
+    mirrored : ForwardRef('bool')
+        Whether the mirror hand fitted better.
+    """
 
     errors: Array  # (m,) radians
     rotation: Array  # (3, 3) H with rotations ~ true_rotations @ H
@@ -747,6 +911,18 @@ def global_pose_errors(rotations: ArrayLike, true_rotations: ArrayLike) -> Globa
     ``R_i = R_true_i G^T``. We estimate ``H = G^T`` as the rotation nearest to
     ``sum_i R_true_i^T R_i`` (the chordal mean), and also try the mirrored poses
     ``J R_i J`` with ``J = diag(1, 1, -1)``; the hand with the smaller median error wins.
+
+    Parameters
+    ----------
+    rotations : array_like, shape (m, 3, 3)
+        Poses found.
+    true_rotations : array_like, shape (m, 3, 3)
+        The true poses.
+
+    Returns
+    -------
+    GlobalPoseErrors
+        Errors, the global rotation and the hand.
 
     Examples
     --------

@@ -36,7 +36,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int, check_positive
 
 Array = NDArray[np.float64]
 
@@ -61,9 +61,7 @@ def _check_order(N: int, p: int) -> None:
 
 
 def _check_c(c: float) -> float:
-    if not np.isfinite(c) or c <= 0:
-        raise ValueError(f"c must be a positive finite number, got {c!r}")
-    return float(c)
+    return check_positive(c, "c")
 
 
 def harmonic_count(N: int, p: int) -> int:
@@ -73,6 +71,18 @@ def harmonic_count(N: int, p: int) -> int:
     ``p >= 1`` (``2N + 1`` in 3-D) and 2 for ``p = 0``, ``N >= 1`` (cos and sin);
     computed here as the difference of two binomial coefficients (harmonic
     polynomials of degree N = all homogeneous ones minus ``|x|^2`` times degree N - 2).
+
+    Parameters
+    ----------
+    N : int
+        Degree, non-negative.
+    p : int
+        ``D - 2``, at least -1.
+
+    Returns
+    -------
+    int
+        The number of harmonics.
 
     Examples
     --------
@@ -94,6 +104,22 @@ def zernike_tridiagonal(c: float, N: int, p: int, size: int) -> Array:
     ``B(n-1, n) = -c^2 n (n + N + p/2) / (sqrt(1 - 2/(a + 1)) a (a + 1))`` (eq. 37). For
     ``N = p = 0`` the entry ``B(0, 0)`` is the limit ``-(kappa + c^2/2)`` (the paper
     prints ``-kappa + c^2/2``; see the module note).
+
+    Parameters
+    ----------
+    c : float
+        Band limit, positive.
+    N : int
+        Angular order.
+    p : int
+        ``D - 2``.
+    size : int
+        Truncation of the expansion.
+
+    Returns
+    -------
+    ndarray, shape (size, size)
+        The symmetric tridiagonal matrix.
 
     Examples
     --------
@@ -140,6 +166,22 @@ def radial_zernike(x: ArrayLike, N: int, p: int, size: int) -> Array:
     ``Rbar(x) = sqrt(2) (-1)^n x^N sqrt(2n + N + p/2 + 1) P_n^{(N+p/2, 0)}(1 - 2x^2)``,
     orthonormal on [0, 1] with weight ``x^(p+1)``. Returns shape (len(x), size).
 
+    Parameters
+    ----------
+    x : array_like
+        Radii in ``[0, 1]``.
+    N : int
+        Angular order.
+    p : int
+        ``D - 2``.
+    size : int
+        Number of polynomials.
+
+    Returns
+    -------
+    ndarray, shape (len(x), size)
+        The polynomials at ``x``.
+
     Examples
     --------
     >>> x, w = np.polynomial.legendre.leggauss(40)
@@ -149,6 +191,7 @@ def radial_zernike(x: ArrayLike, N: int, p: int, size: int) -> Array:
     True
     """
     _check_order(N, p)
+    size = check_int(size, "size", low=1)
     xx = as_float_array(x, "x").reshape(-1)
     if np.any(xx < 0) or np.any(xx > 1):
         raise ValueError("x must lie in [0, 1]")
@@ -163,6 +206,17 @@ class RadialGPSF(NamedTuple):
     concentration : (count,) ``|nu|^2 = c gamma^2``, the in-band energy fraction.
     chi : (count,) eigenvalues of the tridiagonal matrix (eq. 42), ``|chi|`` increasing.
     coeffs : (size, count) Zernike coefficients ``h`` of ``Phi_n = sum_k h_k Rbar_k``.
+
+    Attributes
+    ----------
+    gamma : ForwardRef('ndarray')
+        Eigenvalues of the integral operator, ``|gamma|`` decreasing.
+    concentration : ForwardRef('ndarray')
+        Energy fraction in the unit ball.
+    chi : ForwardRef('ndarray')
+        Eigenvalues of the differential operator.
+    coeffs : ForwardRef('ndarray')
+        Zernike coefficients of each function.
     """
 
     gamma: Array
@@ -193,6 +247,11 @@ def radial_gpsf(c: float, N: int, p: int, count: int, size: int | None = None) -
     size : int, optional
         Truncation of the Zernike expansion; default ``count + 30 + int(c)``.
 
+    Returns
+    -------
+    RadialGPSF
+        Eigenvalues, concentrations and Zernike coefficients.
+
     Examples
     --------
     >>> g = radial_gpsf(10.0, 0, 1, 3)
@@ -203,7 +262,7 @@ def radial_gpsf(c: float, N: int, p: int, count: int, size: int | None = None) -
     _check_order(N, p)
     if not isinstance(count, (int, np.integer)) or count < 1:
         raise ValueError(f"count must be a positive integer, got {count!r}")
-    K = int(size) if size is not None else int(count) + 30 + int(c)
+    K = check_int(size, "size", low=1) if size is not None else int(count) + 30 + int(c)
     if K < count + 2:
         raise ValueError(f"size must be at least count + 2, got {size}")
     chi, H = np.linalg.eigh(zernike_tridiagonal(c, N, p, K))
@@ -236,6 +295,22 @@ def radial_gpsf_nystrom(c: float, N: int, p: int, nodes: int = 200) -> Array:
     The baseline that Lederman's method replaces: accurate for the large eigenvalues,
     stuck at about 1e-16 (rounding) for the small ones.
 
+    Parameters
+    ----------
+    c : float
+        Band limit.
+    N : int
+        Angular order.
+    p : int
+        ``D - 2``.
+    nodes : int, default 200
+        Number of quadrature nodes.
+
+    Returns
+    -------
+    ndarray, shape (nodes,)
+        The eigenvalues.
+
     Examples
     --------
     >>> round(float(abs(radial_gpsf_nystrom(10.0, 0, 1)[0])), 7)
@@ -261,6 +336,18 @@ def pswf_concentrations(c: float, count: int) -> Array:
     (the eigenvalue of the sinc kernel ``sin c(x-y) / (pi (x-y))``). Even n come from
     :func:`radial_gpsf` with ``p = -1, N = 0``, odd n from ``p = -1, N = 1``; all keep
     relative precision far below 1e-16.
+
+    Parameters
+    ----------
+    c : float
+        Band limit.
+    count : int
+        Number wanted.
+
+    Returns
+    -------
+    ndarray, shape (count,)
+        The concentrations, decreasing.
 
     Examples
     --------

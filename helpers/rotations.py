@@ -133,6 +133,16 @@ def rotvec_to_quat(rotvec: ArrayLike) -> Array:
     The result is not canonicalised, so it is smooth in ``rotvec``; angles above pi
     give ``w < 0``.
 
+    Parameters
+    ----------
+    rotvec : array_like, shape (..., 3)
+        Rotation vectors, angle in radians.
+
+    Returns
+    -------
+    ndarray, shape (..., 4)
+        Unit quaternions, scalar first.
+
     Examples
     --------
     >>> rotvec_to_quat([0, 0, np.pi])
@@ -150,6 +160,16 @@ def rotvec_to_quat(rotvec: ArrayLike) -> Array:
 
 def quat_to_rotvec(q: ArrayLike) -> Array:
     """Rotation vector (angle in [0, pi]) of a quaternion; ``q`` and ``-q`` agree.
+
+    Parameters
+    ----------
+    q : array_like, shape (..., 4)
+        Quaternions, scalar first.
+
+    Returns
+    -------
+    ndarray, shape (..., 3)
+        Rotation vectors.
 
     Examples
     --------
@@ -299,6 +319,11 @@ def matrix_to_axis_angle(R: ArrayLike) -> tuple[Array, Array]:
     one whose quaternion has ``w >= 0`` and whose first non-zero entry follows
     from :func:`matrix_to_quat`.
 
+    Parameters
+    ----------
+    R : array_like, shape (..., 3, 3)
+        Rotation matrices.
+
     Returns
     -------
     axis : ndarray, shape (..., 3)
@@ -356,6 +381,16 @@ def quat_multiply(p: ArrayLike, q: ArrayLike) -> Array:
 def quat_conjugate(q: ArrayLike) -> Array:
     """Conjugate ``(w, -x, -y, -z)``; the inverse of a unit quaternion.
 
+    Parameters
+    ----------
+    q : array_like, shape (..., 4)
+        Quaternions, scalar first.
+
+    Returns
+    -------
+    ndarray, shape (..., 4)
+        The conjugates.
+
     Examples
     --------
     >>> quat_conjugate([1.0, 2.0, 3.0, 4.0])
@@ -401,6 +436,16 @@ def canonical_quat(q: ArrayLike) -> Array:
 
     That is ``w > 0``, or ``w == 0`` and ``x > 0``, and so on: the same rotation,
     one quaternion per rotation (scipy's canonical form, in scalar-first order).
+
+    Parameters
+    ----------
+    q : array_like, shape (..., 4)
+        Quaternions, scalar first.
+
+    Returns
+    -------
+    ndarray, shape (..., 4)
+        The canonical quaternions.
 
     Examples
     --------
@@ -623,6 +668,16 @@ def sixd_to_matrix(x: ArrayLike) -> Array:
 
 def matrix_to_sixd(R: ArrayLike) -> Array:
     """6D representation of Zhou et al.: the first two columns of ``R``, stacked.
+
+    Parameters
+    ----------
+    R : array_like, shape (..., 3, 3)
+        Rotation matrices.
+
+    Returns
+    -------
+    ndarray, shape (..., 6)
+        Column 0 then column 1.
 
     Examples
     --------

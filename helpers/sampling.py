@@ -52,6 +52,18 @@ def uniform_quats(n: int, rng: np.random.Generator) -> Array:
     A standard normal 4-vector is isotropic, so its direction is uniform on the
     3-sphere; the map q -> R(q) pushes that to the uniform (Haar) measure on SO(3).
 
+    Parameters
+    ----------
+    n : int
+        How many.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+
+    Returns
+    -------
+    ndarray, shape (n, 4)
+        Unit quaternions, scalar first.
+
     Examples
     --------
     >>> uniform_quats(2, np.random.default_rng(0)).shape
@@ -65,6 +77,18 @@ def uniform_quats(n: int, rng: np.random.Generator) -> Array:
 
 def uniform_rotations(n: int, rng: np.random.Generator) -> Array:
     """``n`` Haar-uniform random rotation matrices, shape ``(n, 3, 3)``.
+
+    Parameters
+    ----------
+    n : int
+        How many.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+
+    Returns
+    -------
+    ndarray, shape (n, 3, 3)
+        Rotation matrices.
 
     Examples
     --------
@@ -90,6 +114,11 @@ def uniform_quats_shoemake(u: ArrayLike) -> Array:
     u : array_like, shape (..., 3)
         Values in [0, 1].
 
+    Returns
+    -------
+    ndarray, shape (..., 4)
+        Unit quaternions, scalar first.
+
     Examples
     --------
     >>> np.round(uniform_quats_shoemake([1.0, 0.0, 0.0]), 12)
@@ -108,6 +137,20 @@ def uniform_quats_shoemake(u: ArrayLike) -> Array:
 
 def direction_from_angles(theta: ArrayLike, phi: ArrayLike, degrees: bool = True) -> Array:
     """Unit vectors ``(sin t cos p, sin t sin p, cos t)`` from polar angle and azimuth.
+
+    Parameters
+    ----------
+    theta : array_like
+        Polar angle.
+    phi : array_like
+        Azimuth (broadcasts against ``theta``).
+    degrees : bool, default True
+        The angles are in degrees (``False``: radians).
+
+    Returns
+    -------
+    ndarray, shape (..., 3)
+        Unit vectors.
 
     Examples
     --------
@@ -259,6 +302,16 @@ def fibonacci_sphere(n: int) -> Array:
     Points are equally spaced in ``z`` (cell centres) and advance in azimuth by the
     golden angle ``pi (3 - sqrt 5)``.
 
+    Parameters
+    ----------
+    n : int
+        Number of points.
+
+    Returns
+    -------
+    ndarray, shape (n, 3)
+        Unit vectors.
+
     Examples
     --------
     >>> np.allclose(np.linalg.norm(fibonacci_sphere(10), axis=1), 1.0)
@@ -274,6 +327,18 @@ def fibonacci_sphere(n: int) -> Array:
 
 def random_sphere(n: int, rng: np.random.Generator) -> Array:
     """``n`` independent uniform random unit vectors (normalised Gaussian 3-vectors).
+
+    Parameters
+    ----------
+    n : int
+        Number of points.
+    rng : numpy.random.Generator
+        Source of the random draws, seeded by the caller.
+
+    Returns
+    -------
+    ndarray, shape (n, 3)
+        Unit vectors.
 
     Examples
     --------
@@ -294,6 +359,16 @@ def healpix_directions(nside: int) -> Array:
     ``z = 4/3 - 2 i / (3 nside)``), without the ``healpy`` dependency. Row ``p`` is
     HEALPix pixel ``p`` in the ring scheme, the order of ``healpy.pix2vec(nside, p)``:
     rings from north to south, each from its smallest ``phi`` (0 or half a pixel) east.
+
+    Parameters
+    ----------
+    nside : int
+        HEALPix resolution parameter, positive.
+
+    Returns
+    -------
+    ndarray, shape (12 nside^2, 3)
+        Unit vectors in pixel order.
 
     Examples
     --------
@@ -334,6 +409,16 @@ def hopf_grid(level: int) -> Array:
     ``R = Rz(phi) Ry(theta) Rz(psi)`` in all; each level halves the spacing. (Yershova
     et al. build their grid on the same two factors; the exact placement of the
     ``psi`` samples is ours.)
+
+    Parameters
+    ----------
+    level : int
+        Refinement level, non-negative.
+
+    Returns
+    -------
+    ndarray, shape (72 * 8**level, 3, 3)
+        Rotation matrices.
 
     Examples
     --------
@@ -390,6 +475,11 @@ def covering_radius_sphere(
     degrees : bool
         Return degrees instead of radians.
 
+    Returns
+    -------
+    float
+        The covering radius, radians (or degrees).
+
     Examples
     --------
     >>> 10 < covering_radius_sphere(healpix_directions(4), degrees=True) < 12
@@ -410,6 +500,18 @@ def riesz_energy(points: ArrayLike, s: float = 1.0) -> float:
     For well-spread points on the unit sphere and ``s = 1`` it approaches 1 (the
     continuous energy of the uniform measure) from below as ``n`` grows; clumps and
     near-duplicates raise it. Uses all pairs: meant for up to a few thousand points.
+
+    Parameters
+    ----------
+    points : array_like, shape (n, 3)
+        Unit vectors.
+    s : float, default 1.0
+        Riesz exponent, positive.
+
+    Returns
+    -------
+    float
+        The normalised energy (``inf`` for coincident points).
 
     Examples
     --------
@@ -446,6 +548,11 @@ def covering_radius_so3(
     degrees : bool
         Return degrees instead of radians.
 
+    Returns
+    -------
+    float
+        The covering radius, radians (or degrees).
+
     Examples
     --------
     >>> r = covering_radius_so3(hopf_grid(1), 2000, np.random.default_rng(0), degrees=True)
@@ -468,6 +575,18 @@ def rotation_neighbourhood(R: ArrayLike, step: float) -> Array:
     """``R`` and its 26 neighbours ``R exp(d)``, ``d`` on a 3x3x3 grid of spacing ``step`` (radians).
 
     The local candidate set of coarse-to-fine rotation searches.
+
+    Parameters
+    ----------
+    R : array_like, shape (3, 3)
+        A rotation matrix.
+    step : float
+        Grid spacing of the rotation vectors, radians.
+
+    Returns
+    -------
+    ndarray, shape (27, 3, 3)
+        ``R`` and its neighbours.
 
     Examples
     --------

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import as_float_array, check_int, check_positive
+from ._checks import as_float_array, check_int, check_nonnegative, check_positive
 
 __all__ = [
     "Pose",
@@ -33,7 +33,15 @@ Array = NDArray[np.float64]
 
 
 class Pose(NamedTuple):
-    """A rigid motion ``x -> R x + t`` (``R`` acts on column vectors)."""
+    """A rigid motion ``x -> R x + t`` (``R`` acts on column vectors).
+
+    Attributes
+    ----------
+    rotation : ForwardRef('ndarray')
+        ``R``, shape (3, 3).
+    translation : ForwardRef('ndarray')
+        ``t`` in Å, shape (3,).
+    """
 
     rotation: Array  # (..., 3, 3)
     translation: Array  # (..., 3)
@@ -58,7 +66,7 @@ def kabsch(X: ArrayLike, Y: ArrayLike, weights: ArrayLike | None = None) -> Pose
     Parameters
     ----------
     X, Y : array_like, shape (..., n, 3)
-        Corresponding points (target and mobile).
+        Corresponding points (target and mobile), at least 3.
     weights : array_like, shape (n,), optional
         Non-negative weights, not all zero.
 
@@ -78,12 +86,16 @@ def kabsch(X: ArrayLike, Y: ArrayLike, weights: ArrayLike | None = None) -> Pose
     """
     X, Y = _pair(X, Y)
     n = X.shape[-2]
+    if n < 3:  # one point fixes no rotation, two leave the turn about their line free
+        raise ValueError(f"X and Y need at least 3 points to determine a rotation, got {n}")
     if weights is None:
         w = np.full(n, 1.0 / n)
     else:
         w = as_float_array(weights, "weights", ())
         if w.shape != (n,) or np.any(w < 0) or w.sum() <= 0:
             raise ValueError(f"weights must be non-negative with shape ({n},) and a positive sum")
+        if np.count_nonzero(w) < 3:
+            raise ValueError("weights must be positive on at least 3 points to fix a rotation")
         w = w / w.sum()
     cx = np.einsum("n,...nd->...d", w, X)
     cy = np.einsum("n,...nd->...d", w, Y)
@@ -100,6 +112,18 @@ def kabsch(X: ArrayLike, Y: ArrayLike, weights: ArrayLike | None = None) -> Pose
 
 def rmsd(X: ArrayLike, Y: ArrayLike) -> Array:
     """Root-mean-square deviation between corresponding points (no fitting).
+
+    Parameters
+    ----------
+    X : array_like, shape (..., n, 3)
+        Points.
+    Y : array_like, shape (..., n, 3)
+        Corresponding points.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        The RMSD, in the units of the points.
 
     Examples
     --------
@@ -127,6 +151,11 @@ def matrix_normal_logpdf(X: ArrayLike, M: ArrayLike, U: ArrayLike, V: ArrayLike)
     M : array_like, shape (n, p)
     U : array_like, shape (n, n), symmetric positive definite
     V : array_like, shape (p, p), symmetric positive definite
+
+    Returns
+    -------
+    ndarray
+        The log density (one per matrix in a stack).
 
     Examples
     --------
@@ -168,6 +197,22 @@ def student_t_logpdf(
     ``log t = lgamma((df+1)/2) - lgamma(df/2) - (1/2) log(df pi) - log(scale)
     - ((df+1)/2) log(1 + ((x - loc)/scale)^2 / df)``; ``df = 1`` is the Cauchy.
 
+    Parameters
+    ----------
+    x : array_like
+        Values.
+    loc : array_like, default 0.0
+        Location.
+    scale : array_like, default 1.0
+        Scale, positive.
+    df : float, default 1.0
+        Degrees of freedom, positive.
+
+    Returns
+    -------
+    ndarray
+        The log density, elementwise.
+
     Examples
     --------
     >>> round(float(student_t_logpdf(0.0, df=1.0)), 6)    # -log(pi)
@@ -207,6 +252,11 @@ def isotropic_t_logpdf(r: ArrayLike, scale: ArrayLike = 1.0, df: float = 1.0) ->
     scale : array_like, broadcasting against ``r[..., 0]``; positive
     df : float, positive
 
+    Returns
+    -------
+    ndarray, shape (...)
+        The log density of each residual vector.
+
     Examples
     --------
     >>> a = isotropic_t_logpdf([3.0, 0, 0])
@@ -237,7 +287,23 @@ def isotropic_t_logpdf(r: ArrayLike, scale: ArrayLike = 1.0, df: float = 1.0) ->
 
 @dataclass
 class RobustSuperposition:
-    """Fit of :func:`student_t_superposition`: ``X ~ Y @ rotation.T + translation``."""
+    """Fit of :func:`student_t_superposition`: ``X ~ Y @ rotation.T + translation``.
+
+    Attributes
+    ----------
+    rotation : ndarray
+        ``R``, shape (3, 3).
+    translation : ndarray
+        ``t`` in Å.
+    weights : ndarray
+        Final Student-t weight of each atom.
+    scale : float
+        Final scale ``s`` in Å.
+    iterations : int
+        Iterations used.
+    converged : bool
+        Whether the weights settled before ``n_iter``.
+    """
 
     rotation: Array  # (3, 3)
     translation: Array  # (3,)
@@ -264,6 +330,21 @@ def student_t_superposition(
     each step from the weighted residuals. With ``fixed_centroids=True`` only the
     rotation is robust: the translation stays the one that maps the unweighted
     centroid of ``Y`` onto that of ``X`` (centre first, then rotate).
+
+    Parameters
+    ----------
+    X : array_like, shape (n, 3)
+        Target coordinates.
+    Y : array_like, shape (n, 3)
+        Coordinates to move onto ``X``.
+    df : float, default 1.0
+        Degrees of freedom of the Student-t, positive.
+    scale : float, optional
+        Fixed scale ``s`` in Å (default: re-estimated each step).
+    n_iter : int, default 50
+        Largest number of reweighting steps.
+    fixed_centroids : bool, default False
+        Keep the unweighted centroid translation.
 
     Returns
     -------
@@ -315,7 +396,27 @@ def student_t_superposition(
 
 @dataclass
 class SuperpositionResult:
-    """MAP estimate of :func:`map_superposition`, with the model it maximised."""
+    """MAP estimate of :func:`map_superposition`, with the model it maximised.
+
+    Attributes
+    ----------
+    rotations : ndarray
+        Rotation of each structure, shape (N, 3, 3).
+    translations : ndarray
+        Translation of each structure, Å.
+    mean : ndarray
+        The mean structure.
+    scales : ndarray
+        Per-atom Student-t scales ``u_k``, Å.
+    log_posterior : float
+        Log posterior at the optimum.
+    iterations : int
+        Iterations used.
+    converged : bool
+        Whether the optimiser converged.
+    model : dict
+        The keyword arguments that define the model.
+    """
 
     rotations: Array  # (N, 3, 3); pose i maps the mean onto structure i
     translations: Array  # (N, 3)
@@ -436,6 +537,16 @@ def map_superposition(
 
     from .rotations import quat_to_matrix
 
+    df = check_positive(df, "df")
+    mean_prior_scale = check_positive(mean_prior_scale, "mean_prior_scale")
+    if translation_sd is not None:
+        translation_sd = check_positive(translation_sd, "translation_sd")
+    scale_prior_sd = check_positive(scale_prior_sd, "scale_prior_sd")
+    invgamma_shape = check_positive(invgamma_shape, "invgamma_shape")
+    invgamma_scale = check_positive(invgamma_scale, "invgamma_scale")
+    if bond_length is not None:
+        bond_length = check_positive(bond_length, "bond_length")
+    bond_weight = check_nonnegative(bond_weight, "bond_weight")
     model = dict(
         df=df,
         mean_prior_scale=mean_prior_scale,
@@ -527,6 +638,20 @@ class LaplaceApproximation:
 
     Rotations are described by rotation vectors ``w`` of left perturbations,
     ``R_i = exp([w_i]_x) R_i^MAP``, in radians, in the input frame.
+
+    Attributes
+    ----------
+    rotation_cov : ndarray
+        Covariance of each structure's rotation (tangent space, radians²; the first, the
+        reference frame, is zero).
+    translation_cov : ndarray
+        Covariance of each translation, Å².
+    scale_sd : ndarray
+        Posterior standard deviation of each scale ``u_k`` (Å), by the delta method.
+    mean_sd : ndarray
+        Posterior standard deviation of each coordinate of the mean (Å).
+    min_eigenvalue : float
+        Smallest Hessian eigenvalue (positive at a maximum).
     """
 
     rotation_cov: Array  # (N, 3, 3); the first is zero (the reference frame)
@@ -538,7 +663,32 @@ class LaplaceApproximation:
     def sample_rotations(
         self, result: SuperpositionResult, size: int, rng: np.random.Generator
     ) -> Array:
-        """Draw ``size`` rotations of every structure, shape ``(size, N, 3, 3)``."""
+        """Draw ``size`` rotations of every structure, shape ``(size, N, 3, 3)``.
+
+        Parameters
+        ----------
+        result : SuperpositionResult
+            The MAP fit this approximation belongs to.
+        size : int
+            Number of draws.
+        rng : numpy.random.Generator
+            Source of the draws.
+
+        Returns
+        -------
+        ndarray, shape (size, N, 3, 3)
+            Rotation draws.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(1)
+        >>> M = rng.normal(scale=5, size=(30, 3))
+        >>> Xs = np.stack([M + 0.3 * rng.normal(size=M.shape) for _ in range(2)])
+        >>> res = map_superposition(Xs, scale_prior="invgamma")
+        >>> lap = laplace_superposition(Xs, res)
+        >>> lap.sample_rotations(res, 5, np.random.default_rng(2)).shape
+        (5, 2, 3, 3)
+        """
         from .rotations import exp_so3
 
         if not isinstance(rng, np.random.Generator):
@@ -590,8 +740,7 @@ def laplace_superposition(
 
     if not isinstance(result, SuperpositionResult) or not result.model:
         raise ValueError("result must be a SuperpositionResult of map_superposition")
-    if not np.isfinite(step) or step <= 0:
-        raise ValueError("step must be positive")
+    step = check_positive(step, "step")
     neg_log_post, unpack, (centroids, pre, A) = _model_objective(Xs, result.model)
     N, n, _ = A.shape
     if result.mean.shape != (n, 3):

@@ -51,7 +51,15 @@ def _check_rng(rng: object) -> np.random.Generator:
 
 
 class RotationCloud(NamedTuple):
-    """A rotation cloud: its true centre ``(3, 3)`` and the rotations ``(n, 3, 3)``."""
+    """A rotation cloud (returned by :func:`rotation_cloud`).
+
+    Attributes
+    ----------
+    center : numpy.ndarray, shape (3, 3)
+        The true centre.
+    rotations : numpy.ndarray, shape (n, 3, 3)
+        The rotations.
+    """
 
     center: np.ndarray
     rotations: np.ndarray
@@ -112,7 +120,19 @@ def rotation_cloud(
 
 
 class FlexiblePair(NamedTuple):
-    """A reference ``X`` and a moved copy ``Y`` with ``X ~ Y @ R_true.T + t_true``."""
+    """A reference and a moved copy (returned by :func:`flexible_pair`).
+
+    Attributes
+    ----------
+    X, Y : numpy.ndarray, shape (n, 3)
+        Reference and copy, with ``X ~ Y @ R_true.T + t_true`` away from the loop.
+    R_true : numpy.ndarray, shape (3, 3)
+        The rotation.
+    t_true : numpy.ndarray, shape (3,)
+        The translation, Å.
+    loop : numpy.ndarray of bool, shape (n,)
+        The disordered atoms.
+    """
 
     X: np.ndarray
     Y: np.ndarray
@@ -249,7 +269,15 @@ def sample_sphere(
 
 
 class AtomViews(NamedTuple):
-    """Noisy projections ``images`` (m, n, n) of a model at the poses ``rotations``."""
+    """Noisy projections of a model (returned by :func:`noisy_atom_views`).
+
+    Attributes
+    ----------
+    rotations : numpy.ndarray, shape (m, 3, 3)
+        The poses.
+    images : numpy.ndarray, shape (m, n, n)
+        The noisy projections.
+    """
 
     rotations: np.ndarray
     images: np.ndarray
@@ -310,7 +338,17 @@ def noisy_atom_views(
 
 
 class HyperLineData(NamedTuple):
-    """Noisy line projections ``y`` (m, bins) at angles ``theta`` and conformations ``t``."""
+    """Noisy line projections (returned by :func:`hyper_line_data`).
+
+    Attributes
+    ----------
+    y : numpy.ndarray, shape (m, bins)
+        The projections.
+    theta : numpy.ndarray, shape (m,)
+        Projection angles, radians.
+    t : numpy.ndarray, shape (m,)
+        Conformations in [-1, 1].
+    """
 
     y: np.ndarray
     theta: np.ndarray
@@ -364,7 +402,17 @@ def hyper_line_data(
 
 
 class TrainingSet(NamedTuple):
-    """Images (m, n, n), their rotations (m, 3, 3) and defoci (m,) in Å."""
+    """A simulated training set (returned by :func:`ctf_training_set`).
+
+    Attributes
+    ----------
+    images : numpy.ndarray, shape (m, n, n)
+        CTF-modulated noisy projections.
+    rotations : numpy.ndarray, shape (m, 3, 3)
+        Their poses.
+    defocus : numpy.ndarray, shape (m,)
+        Their defoci, Å.
+    """
 
     images: np.ndarray
     rotations: np.ndarray

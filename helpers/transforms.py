@@ -38,6 +38,11 @@ def make_transform(
     mirror : bool
         Negate x after everything else.
 
+    Returns
+    -------
+    ndarray, shape (4, 4)
+        The homogeneous transform.
+
     Examples
     --------
     >>> make_transform(t=[1.0, 2.0, 3.0], mirror=True)[:3, 3]
@@ -59,6 +64,24 @@ def decompose(T: ArrayLike, atol: float = 1e-9) -> tuple[Array, Array, float, bo
     """Split a transform into ``(R, t, scale, mirror)``; inverse of :func:`make_transform`.
 
     The mirror is present iff ``det T[:3, :3] < 0``, the scale is ``|det|^(1/3)``.
+
+    Parameters
+    ----------
+    T : array_like, shape (4, 4)
+        A similarity transform.
+    atol : float, optional
+        Tolerance of the checks that it is one.
+
+    Returns
+    -------
+    R : ndarray, shape (3, 3)
+        Rotation.
+    t : ndarray, shape (3,)
+        Translation.
+    scale : float
+        Scale, positive.
+    mirror : bool
+        Whether it reflects.
 
     Raises
     ------
@@ -96,6 +119,18 @@ def compose(A: ArrayLike, B: ArrayLike) -> Array:
     Both must be transforms of the form of :func:`make_transform`; the product is
     again of that form (Baldwin & Penczek eq. 17, as we reconstruct it).
 
+    Parameters
+    ----------
+    A : array_like, shape (4, 4)
+        Applied second.
+    B : array_like, shape (4, 4)
+        Applied first.
+
+    Returns
+    -------
+    ndarray, shape (4, 4)
+        ``A @ B``.
+
     Examples
     --------
     >>> A, B = make_transform(t=[1.0, 0, 0]), make_transform(t=[0, 2.0, 0])
@@ -113,6 +148,16 @@ def invert(T: ArrayLike) -> Array:
     If ``T`` maps ``x -> F (s R x + t)``, the inverse maps ``y -> F (s' R' y + t')``
     with ``s' = 1/s``, ``R' = F R^T F`` and ``t' = -F R^T t / s``.
 
+    Parameters
+    ----------
+    T : array_like, shape (4, 4)
+        A similarity transform.
+
+    Returns
+    -------
+    ndarray, shape (4, 4)
+        Its inverse.
+
     Examples
     --------
     >>> T = make_transform(t=[1.0, 2.0, 3.0], scale=2.0, mirror=True)
@@ -126,6 +171,18 @@ def invert(T: ArrayLike) -> Array:
 
 def apply_transform(T: ArrayLike, points: ArrayLike) -> Array:
     """Apply a 4x4 transform to points of shape ``(..., 3)``.
+
+    Parameters
+    ----------
+    T : array_like, shape (4, 4)
+        The transform.
+    points : array_like, shape (..., 3)
+        Points.
+
+    Returns
+    -------
+    ndarray, shape (..., 3)
+        Transformed points.
 
     Examples
     --------

@@ -1,5 +1,9 @@
 """Density maps: Gaussian atoms, maps simulated from models, rotation of maps, MRC files.
 
+Rotations go through :func:`index_affine`, the ``[z, y, x]`` index map that
+``scipy.ndimage.affine_transform`` needs (also used by :mod:`helpers.imaging` and
+:mod:`helpers.alignment`).
+
 Maps are arrays indexed ``[z, y, x]`` (as ``mrcfile`` reads them) with an explicit voxel
 size in Å; the origin is the centre voxel ``n // 2`` along each axis. Coordinates are
 ``(x, y, z)`` in Å about that origin.
@@ -8,6 +12,7 @@ size in Å; the origin is the centre voxel ``n // 2`` along each axis. Coordinat
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -26,6 +31,8 @@ __all__ = [
     "read_mrc",
     "write_mrc",
     "grid_coordinates",
+    "index_affine",
+    "IndexAffine",
 ]
 
 Array = NDArray[np.float64]
@@ -40,6 +47,18 @@ def _shape3(shape: int | tuple[int, int, int]) -> tuple[int, int, int]:
 
 def grid_coordinates(n: int, voxel_size: float = 1.0) -> Array:
     """Coordinates (Å) of the voxel centres along one axis, 0 at index ``n // 2``.
+
+    Parameters
+    ----------
+    n : int
+        Number of voxels.
+    voxel_size : float, default 1.0
+        Voxel size in Å.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        Coordinates in Å.
 
     Examples
     --------
@@ -73,6 +92,11 @@ def gaussian_atoms_map(
         Gaussian width in Å.
     weights : array_like, shape (n_atoms,), optional
         Per-atom weights (default 1).
+
+    Returns
+    -------
+    ndarray, shape (nz, ny, nx)
+        The map, ``[z, y, x]``.
 
     Examples
     --------
@@ -132,6 +156,11 @@ def scattering_amplitudes(elements: ArrayLike) -> Array:
     elements : array_like of str, shape (n,)
         Element symbols such as ``"C"``, ``"FE"``.
 
+    Returns
+    -------
+    ndarray
+        ``f_e(0)`` in Å, one per element.
+
     Examples
     --------
     >>> scattering_amplitudes(["C", "N", "O", "S", "FE"]).round(2)
@@ -163,6 +192,11 @@ def resolution_sigma(resolution: float) -> float:
     ----------
     resolution : float
         Resolution in Å, positive.
+
+    Returns
+    -------
+    float
+        ``sigma`` in Å.
 
     Examples
     --------
@@ -207,6 +241,11 @@ def simulate_map(
         ``(x, y, z)`` in Å of the centre of voxel ``[0, 0, 0]`` (as
         :class:`helpers.datasets.DensityMap` stores it). Default: the book's centred
         grid, with ``(0, 0, 0)`` at voxel ``n // 2``.
+
+    Returns
+    -------
+    ndarray, shape (nz, ny, nx)
+        The map, ``[z, y, x]``.
 
     Examples
     --------
@@ -261,6 +300,16 @@ def toy_protein(n_per_domain: int = 40) -> Array:
     alignment or an orientation has one answer. Centred on its centroid; always the
     same coordinates (no randomness).
 
+    Parameters
+    ----------
+    n_per_domain : int, default 40
+        Atoms per domain.
+
+    Returns
+    -------
+    ndarray, shape (3 n_per_domain, 3)
+        Coordinates in Å, centred.
+
     Examples
     --------
     >>> toy_protein().shape
@@ -287,12 +336,66 @@ def toy_protein(n_per_domain: int = 40) -> Array:
     return xyz - xyz.mean(axis=0)
 
 
-def _index_affine(R: Array, shape: tuple[int, ...]) -> tuple[Array, Array]:
-    """Matrix and offset in [z, y, x] index space for ``out(p) = in(R^T p)`` about n // 2."""
+class IndexAffine(NamedTuple):
+    """The result of :func:`index_affine`: ``in_index = matrix @ out_index + offset``.
+
+    Attributes
+    ----------
+    matrix : ForwardRef('ndarray')
+        ``(3, 3)`` on ``[z, y, x]`` indices.
+    offset : ForwardRef('ndarray')
+        ``(3,)`` offset.
+    """
+
+    matrix: Array  # (3, 3), acting on [z, y, x] indices
+    offset: Array  # (3,)
+
+
+def index_affine(R: ArrayLike, shape: tuple[int, int, int]) -> IndexAffine:
+    """The index map that rotates a map by ``R`` about its centre voxel, for scipy.
+
+    ``scipy.ndimage.affine_transform(vol, matrix, offset=offset)`` samples the input at
+    ``matrix @ p + offset`` for every output index ``p``; with the matrix and offset
+    returned here the output is ``out(x) = vol(R^T x)`` in ``(x, y, z)`` coordinates about
+    the voxel ``shape // 2``: the map turned actively by ``R`` (as
+    :func:`rotate_volume` without a shift). The ``[z, y, x]`` index order is handled
+    here: ``matrix = P R^T P`` with ``P`` the axis reversal.
+
+    Parameters
+    ----------
+    R : array_like, shape (3, 3)
+        The rotation.
+    shape : tuple of 3 int
+        Shape of the map ``(nz, ny, nx)``; its centre voxel is ``shape // 2``.
+
+    Returns
+    -------
+    IndexAffine
+        ``(matrix, offset)``, ``matrix`` of shape (3, 3) and ``offset`` of shape (3,).
+
+    Examples
+    --------
+    >>> from scipy import ndimage
+    >>> vol = np.zeros((9, 9, 9)); vol[4, 4, 6] = 1.0            # a voxel at x = +2
+    >>> Rz = np.array([[0.0, -1, 0], [1, 0, 0], [0, 0, 1]])       # +90 deg about z
+    >>> M, offset = index_affine(Rz, vol.shape)
+    >>> np.argwhere(ndimage.affine_transform(vol, M, offset=offset, order=1) > 0.5).tolist()
+    [[4, 6, 4]]
+    """
+    R = check_rotation_matrix(R)
+    if R.shape != (3, 3):
+        raise ValueError(f"R must be a single rotation of shape (3, 3), got {R.shape}")
+    if (
+        not isinstance(shape, (tuple, list))
+        or len(shape) != 3
+        or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in shape)
+        or min(shape) < 1
+    ):
+        raise ValueError(f"shape must be 3 positive integers (nz, ny, nx), got {shape!r}")
     P = np.eye(3)[::-1]  # (x, y, z) <-> (z, y, x)
     M = P @ R.T @ P
     c = np.array([s // 2 for s in shape], float)
-    return M, c - M @ c
+    return IndexAffine(M, c - M @ c)
 
 
 def rotate_volume(
@@ -307,6 +410,24 @@ def rotate_volume(
     The output is ``out(p) = vol(R^T (p - shift))`` in ``(x, y, z)`` coordinates about
     the centre voxel ``n // 2``, interpolated with splines of ``order`` (1 = trilinear);
     outside the box the map is 0.
+
+    Parameters
+    ----------
+    vol : array_like, shape (nz, ny, nx)
+        The map.
+    R : array_like, shape (3, 3)
+        A rotation matrix.
+    shift : array_like, shape (3,), optional
+        Shift ``(x, y, z)`` in Å, applied after the rotation.
+    voxel_size : float, default 1.0
+        Voxel size in Å (for the shift).
+    order : int, default 1
+        Spline order (1: trilinear).
+
+    Returns
+    -------
+    ndarray, shape of ``vol``
+        The moved map (0 outside the box).
 
     Examples
     --------
@@ -323,7 +444,7 @@ def rotate_volume(
         raise ValueError("R must be a single rotation")
     voxel_size = check_positive(voxel_size, "voxel_size")
     order = check_int(order, "order", low=0, high=5)
-    M, offset = _index_affine(R, v.shape)
+    M, offset = index_affine(R, v.shape)
     if shift is not None:
         s = as_float_array(shift, "shift", (3,)) / float(voxel_size)
         offset = offset - M @ s[::-1]
@@ -334,6 +455,17 @@ def write_mrc(
     path: str | Path, vol: ArrayLike, voxel_size: float, origin: ArrayLike | None = None
 ) -> None:
     """Write a map to an MRC file with its voxel size (and origin, Å) in the header.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        File to write (overwritten).
+    vol : array_like, shape (nz, ny, nx)
+        The map.
+    voxel_size : float
+        Voxel size in Å, positive.
+    origin : array_like, shape (3,), optional
+        Origin ``(x, y, z)`` in Å (default 0).
 
     Examples
     --------
@@ -370,6 +502,15 @@ def read_mrc(path: str | Path) -> tuple[Array, float, Array]:
     ----------
     path : str or Path
         An MRC/CCP4 map file.
+
+    Returns
+    -------
+    vol : ndarray
+        The map, ``[z, y, x]``, float64.
+    voxel_size : float
+        Voxel size in Å.
+    origin : ndarray, shape (3,)
+        Origin ``(x, y, z)`` in Å.
 
     Examples
     --------

@@ -187,6 +187,90 @@ def test_vesper_rotation_is_nearest_voxel():
     np.testing.assert_allclose(out[:, x[2], x[1], x[0]], R @ vec[:, src[2], src[1], src[0]])
 
 
+def test_vesper_source_voxels_follow_the_c_loop():
+    # RotMRC: pos2 = (m00 x + m01 y) + m02 z, + cent, m = R^T, (int) after the bounds
+    # check; Python floats are the same doubles, so every voxel must agree exactly,
+    # including the many sources that fall exactly on a voxel boundary at 30° steps
+    a = 6
+    _, Rs = al.vesper_euler_grid(30.0, degrees=True)
+    idx = al._vesper_source(a, Rs)
+    c = 0.5 * a
+    for k in range(0, len(Rs), 7):
+        m = Rs[k].T.tolist()
+        for z in range(a):
+            for y in range(a):
+                for x in range(a):
+                    p = (x - c, y - c, z - c)
+                    s = [m[i][0] * p[0] + m[i][1] * p[1] + m[i][2] * p[2] + c for i in range(3)]
+                    if min(s) < 0 or max(s) >= a:
+                        want = a**3
+                    else:
+                        want = (int(s[2]) * a + int(s[1])) * a + int(s[0])
+                    assert idx[k, z, y, x] == want
+    xyz = al._vesper_source(a, Rs[:50], "xyz")
+    # the same sources, read in the transposed layout
+    zyx = al._vesper_source(a, Rs[:50]).transpose(0, 3, 2, 1)
+    inside = zyx < a**3
+    sx, sy, sz = zyx % a, zyx // a % a, zyx // (a * a)
+    np.testing.assert_array_equal(xyz[inside], ((sx * a + sy) * a + sz)[inside])
+    np.testing.assert_array_equal(xyz[~inside], a**3)
+
+
+@pytest.mark.parametrize("score", ["dot", "cc"])
+def test_vesper_fast_scan_matches_the_plain_path(score):
+    # the search's batched single-precision scan against rotate-then-FFT in float64
+    rho = vo.gaussian_atoms_map(vo.toy_protein(30), 24, 2.0, 2.0)
+    v1, d1 = al.vesper_density_vectors(rho, 2.0, 4.0, 8.0, 0.05, n=12)
+    rho2 = vo.rotate_volume(rho, axis_angle_to_matrix([1.0, 2.0, 3.0], 0.7))
+    v2, d2 = al.vesper_density_vectors(rho2, 2.0, 4.0, 8.0, 0.05, n=12)
+    f1, f2 = al._vesper_features(v1, d1, score), al._vesper_features(v2, d2, score)
+    _, Rs = al.vesper_euler_grid(30.0, degrees=True)
+    Rs = Rs[::9]
+    best, t = al._vesper_scanner(f1, f2, score == "dot")(Rs)
+    # plain path: three channels, float64, [z, y, x] arrays
+    p1 = np.zeros((3, 12, 12, 12))
+    p1[: len(f1)] = f1
+    p2 = np.zeros_like(p1)
+    p2[: len(f2)] = f2
+    F1 = np.fft.rfftn(p1, axes=(1, 2, 3))
+    rot = al._vesper_rotate(p2, d2, Rs, score == "dot")
+    best_ref, t_ref = al._vesper_scan(F1, rot)
+    tol = 1e-5 * best_ref.max()
+    np.testing.assert_allclose(best, best_ref, atol=tol)
+    # the chosen translation scores the best in the plain path too (ties aside)
+    corr = np.fft.irfftn(
+        np.sum(np.conj(F1)[None] * np.fft.rfftn(rot, axes=(2, 3, 4)), axis=1),
+        s=(12, 12, 12),
+        axes=(1, 2, 3),
+    )
+    at_t = corr[np.arange(len(Rs)), t[:, 2], t[:, 1], t[:, 0]]
+    np.testing.assert_allclose(np.maximum(at_t, 0.0), best_ref, atol=tol)
+    assert np.mean(np.all(t == t_ref, axis=1)) > 0.97  # 112 of 112 when written
+
+
+def test_vesper_cached_grid_sources_change_nothing(monkeypatch):
+    rho = vo.gaussian_atoms_map(vo.toy_protein(40), 32, 2.0, 2.0)
+    tgt = vo.rotate_volume(rho, axis_angle_to_matrix([1.0, 2.0, 3.0], 0.7))
+    kw = dict(search="vesper", spacing=5.0, bandwidth=11.0, threshold=0.05)
+    al._euler_grid_sources.cache_clear()
+    first = al.align_maps(rho, tgt, 2.0, **kw)
+    assert al._euler_grid_sources.cache_info().currsize == 1
+    again = al.align_maps(rho, tgt, 2.0, **kw)  # from the cache
+    assert al._euler_grid_sources.cache_info().hits == 1
+    monkeypatch.setattr(al, "_CACHE_VOXELS", 0)  # computed per batch, as for large boxes
+    plain = al.align_maps(rho, tgt, 2.0, **kw)
+    for res in (again, plain):
+        np.testing.assert_array_equal(res.coarse_scores, first.coarse_scores)
+        np.testing.assert_array_equal(res.top_rotations, first.top_rotations)
+        np.testing.assert_array_equal(res.top_translations, first.top_translations)
+    cached = al._euler_grid_sources(first.box, 30.0)
+    assert not cached.flags.writeable
+    _, Rs = al.vesper_euler_grid(30.0, degrees=True)
+    np.testing.assert_array_equal(
+        cached[100:110], al._vesper_source(first.box, Rs[100:110], "xyz").reshape(10, -1)
+    )
+
+
 @pytest.fixture(scope="module")
 def vesper_case():
     # a rotation off VESPER's 5° Euler lattice and a shift off its 7 Å grid

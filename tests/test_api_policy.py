@@ -28,7 +28,7 @@ MODULES = sorted(
 # a generator seeded from a declared constant of the panel class is not hidden
 DECLARED_SEED = re.compile(r"default_rng\((self|cls|[A-Z]\w*)\.[A-Z_]*SEED\)")
 
-KNOWN: set[str] = set()  # nothing left in helpers
+KNOWN: set[str] = set()  # nothing left in the mathematics modules
 
 
 def _public_callables(mod):
@@ -124,6 +124,53 @@ def test_the_checker_catches_each_kind_of_violation():
         MODULES.remove("fake")
         del sys.modules["helpers.fake"]
     assert {"fake.a", "fake.b", "fake.c", "fake.d", "fake.quaternion_e", "fake.TURN_DEG"} <= found
+
+
+def _private_names_imported(src: str) -> list[str]:
+    """``module.name`` for every private name imported from a sibling module of helpers
+    (``_checks`` is the one private module every helper imports, by design)."""
+    out = []
+    for m in re.finditer(r"from \.+([\w.]*) import (\([^)]*\)|[^\n]*)", src):
+        if m.group(1) == "_checks":
+            continue
+        items = m.group(2).strip("()").split(",")
+        names = [item.split()[0] for item in items if item.strip()]  # not the "as" alias
+        out += [f"{m.group(1)}.{n}" for n in names if n.startswith("_")]
+    return out
+
+
+def private_uses() -> list[str]:
+    """Private names used across modules of helpers or from a chapter: anything a second
+    module or a chapter needs must be public."""
+    import json
+    from pathlib import Path
+
+    root = Path(helpers.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):  # the presentation package too
+        found += [f"{path.name}: {n}" for n in _private_names_imported(path.read_text("utf-8"))]
+    mods = "|".join(re.escape(name) for name in MODULES)
+    for nb in sorted((root.parent / "book").rglob("*.ipynb")):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            src = "".join(cell["source"])
+            hits = re.findall(r"\bfrom helpers\.\w+ import [^\n]*\b_\w+", src)
+            hits += re.findall(rf"\b(?:helpers\.)?(?:{mods})\._[a-z]\w*", src)
+            found += [f"{nb.name}: {h}" for h in hits]
+    return found
+
+
+def test_no_private_helper_is_used_across_modules_or_from_a_chapter():
+    assert not private_uses(), "\n".join(private_uses())
+    # the checker itself can fail
+    src = (
+        "from .imaging import _padded_transform, ctf\n"
+        "from .fourier import (\n    centered_fft,\n    _unchecked,\n)\n"
+        "from ._checks import as_float_array\n"
+        "from .threads import limit_blas_threads as _limit\n"
+    )
+    assert _private_names_imported(src) == ["imaging._padded_transform", "fourier._unchecked"]
 
 
 PRESENTATION_ONLY = ("matplotlib", "ipywidgets", "helpers.presentation", "IPython")

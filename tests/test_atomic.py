@@ -108,7 +108,7 @@ def test_bad_input_is_rejected():
         atomic.project_atoms(np.zeros((0, 3)), np.eye(3), 16, 1.0)
     with pytest.raises(ValueError, match="positive"):
         atomic.project_atoms(X, np.eye(3), 16, 1.0, sigma=0.0)
-    with pytest.raises(ValueError, match="to match"):
+    with pytest.raises(ValueError, match="one per rotation of Rs"):
         atomic.projection_loss(X, np.stack([np.eye(3)] * 2), np.zeros((3, 16, 16)), 1.0)
     with pytest.raises(ValueError, match="pivot_index"):
         atomic.hinge(X, 99, [0, 0, 1], 0.1)

@@ -12,14 +12,18 @@ from helpers import (
     alignment,
     atomic,
     averaging,
+    datasets,
     denoising,
     euler,
+    fourier,
     hyper,
     imaging,
     latent,
     learning,
+    orientnet,
     posesearch,
     presentation,
+    prolates,
     rotations,
     sampling,
     superposition,
@@ -74,7 +78,11 @@ CASES = [
         dict(freqs=[0.05], defocus=1.5e4),
         {"defocus": [NAN, "1"], "voltage": POS, "cs": NONNEG, "amplitude_contrast": FRACTION},
     ),
-    (imaging.frequency_grid, dict(n=8, pixel_size=1.0), {"n": POSINT, "pixel_size": POS}),
+    (
+        fourier.frequency_grid,
+        dict(n=8, pixel_size=1.0),
+        {"n": POSINT, "pixel_size": POS[:5] + POS[6:], "ndim": [0, 4, 1.5, "2"]},
+    ),
     (imaging.project, dict(vol=VOL8, R=R3), {"vol": [IMG8, "a"], "R": [np.eye(2), "a"]}),
     (imaging.fourier_slice, dict(vol=VOL8, R=R3), {"pad": POSINT, "vol": [IMG8]}),
     (imaging.fourier_slices, dict(vol=VOL8, Rs=RS), {"pad": POSINT, "Rs": [R3]}),
@@ -258,6 +266,376 @@ CASES = [
             "angles": [[NAN, 0.1], "a", [0.1]],
             "degrees": ["yes", None],
         },
+    ),
+]
+
+
+# ---- orientation networks, prolates, datasets and every fit (issue #13)
+Q2 = QS[:2]
+CHAIN = atomic.toy_chain()
+VIEWS = RS[:3]
+IMGS = atomic.project_atoms(CHAIN, VIEWS, 16, 1.5)
+LF_VALS, LF_K = orientnet.low_frequency_slices(np.ones((2, 8, 8)), 2)
+LF_MAP, LF_G = orientnet.low_frequency_map(VOL8, 2)
+STRING = [None, 3, 1.5, ["EMD-3488"]]
+
+
+def _sample(b, rng):
+    q = rng.normal(size=(b, 4))
+    return q, q
+
+
+CASES += [
+    (orientnet.quat_rows, dict(q=Q2), {"q": [[NAN, 0, 0, 1], np.ones(4), "a", [[0.0, 0, 0, 0]]]}),
+    (
+        orientnet.render_atoms,
+        dict(q=Q2, coords=CHAIN, n=8, pixel_size=2.0),
+        {
+            "q": [[[NAN, 0, 0, 1]] * 2, np.ones(4)],
+            "coords": [np.ones((3, 2)), [[NAN, 0, 0]]],
+            "n": POSINT,
+            "pixel_size": POS,
+            "sigma": POS,
+        },
+    ),
+    (
+        orientnet.qd_loss,
+        dict(q_hat=Q2, q=Q2),
+        {
+            "q_hat": [[[NAN, 0, 0, 1]] * 2, np.ones((3, 4))],
+            "q": [np.ones((2, 3)), "a"],
+            "symmetry": [np.ones(3)],
+        },
+    ),
+    (
+        orientnet.reprojection_loss,
+        dict(q_hat=Q2, q=Q2, coords=CHAIN, n=8, pixel_size=2.0),
+        {
+            "q_hat": [np.ones((3, 4))],
+            "q": [np.ones((2, 3))],
+            "n": POSINT,
+            "pixel_size": POS,
+            "sigma": POS,
+        },
+    ),
+    (
+        orientnet.init_mlp,
+        dict(sizes=[3, 4], rng=_gen()),
+        {"sizes": [[3], [3, 0], [3, 1.5], "ab", None], "rng": [0, None]},
+    ),
+    (
+        orientnet.mlp_quats,
+        dict(params=orientnet.init_mlp([3, 4], _gen()), x=np.ones((2, 3))),
+        {
+            "x": [np.ones((2, 5)), [[NAN, 0, 0]] * 2, "a"],
+            "params": [[], None, [(np.ones((3, 4)),)]],
+        },
+    ),
+    (
+        orientnet.train_orientation_net,
+        dict(sample=_sample, sizes=[4, 4], steps=2, rng=_gen()),
+        {
+            "steps": POSINT,
+            "rng": [0, None],
+            "w": FINITE + [-0.1, 1.5],
+            "batch_size": POSINT,
+            "lr": POS,
+            "sizes": [[4, 3], [4], None],
+            "sample": [None, 3],
+        },
+    ),
+    (
+        orientnet.qd_mlp_value_and_grad,
+        dict(params=orientnet.init_mlp([3, 4], _gen()), x=np.ones((2, 3)), q=Q2),
+        {
+            "params": [[], None, [(np.ones((3, 4)),)]],
+            "x": [np.ones((2, 5)), np.ones((3, 3)), [[NAN, 0, 0]] * 2],
+            "q": [np.ones((2, 3)), [[0.0] * 4] * 2],
+            "symmetry": [np.ones(3)],
+        },
+    ),
+    (
+        orientnet.low_frequency_slices,
+        dict(images=np.ones((2, 8, 8)), K=2),
+        {"images": [IMG8, "a"], "K": POSINT + [4]},
+    ),
+    (orientnet.low_frequency_map, dict(vol=VOL8, K=2), {"vol": [IMG8, "a"], "K": POSINT + [4]}),
+    (
+        orientnet.soft_reconstruction,
+        dict(q=Q2, values=LF_VALS, k2=LF_K, g3=LF_G),
+        {
+            "q": [np.ones((3, 4))],
+            "values": [LF_VALS[:1], LF_VALS[:, :2]],
+            "k2": [LF_K[:, :1], [[NAN, 0]] * len(LF_K)],
+            "g3": [LF_G[:, :2]],
+            "width": POS,
+        },
+    ),
+    (
+        orientnet.fsc_loss,
+        dict(a=LF_MAP, b=LF_MAP, g3=LF_G),
+        {"a": [LF_MAP[:2], [NAN] * len(LF_MAP)], "b": [LF_MAP[:2]], "g3": [LF_G[:, :2], LF_G[:2]]},
+    ),
+    (prolates.harmonic_count, dict(N=2, p=1), {"N": NONNEGINT, "p": [NAN, "1", None, 1.5, -2]}),
+    (
+        prolates.zernike_tridiagonal,
+        dict(c=5.0, N=1, p=1, size=6),
+        {"c": POS, "N": NONNEGINT, "p": [NAN, 1.5, -2], "size": POSINT},
+    ),
+    (
+        prolates.radial_zernike,
+        dict(x=[0.1, 0.5], N=1, p=1, size=4),
+        {"x": [[NAN], [1.5], [-0.1], "a"], "N": NONNEGINT, "p": [NAN, 1.5, -2], "size": POSINT},
+    ),
+    (
+        prolates.radial_gpsf,
+        dict(c=5.0, N=0, p=1, count=3),
+        {
+            "c": POS,
+            "N": NONNEGINT,
+            "p": [NAN, 1.5, -2],
+            "count": POSINT,
+            "size": POSINT[:3] + POSINT[4:] + [2],
+        },
+    ),
+    (
+        prolates.radial_gpsf_nystrom,
+        dict(c=5.0, N=0, p=1, nodes=40),
+        {"c": POS, "N": NONNEGINT, "p": [NAN, 1.5, -2], "nodes": POSINT},
+    ),
+    (prolates.pswf_concentrations, dict(c=5.0, count=3), {"c": POS, "count": POSINT}),
+    (
+        datasets.data_path,
+        dict(name="1ubi.pdb"),
+        {"name": STRING + ["nope.pdb"], "verify": ["yes", None]},
+    ),
+    (datasets.load_structure, dict(pdb_id="1UBI"), {"pdb_id": STRING + ["9XYZ"]}),
+    (datasets.load_map, dict(emdb_id="EMD-3488"), {"emdb_id": STRING + ["EMD-1"]}),
+    (datasets.load_particles, dict(), {"empiar_id": STRING + ["EMPIAR-1"]}),
+    (
+        datasets.read_pdb,
+        dict(path=datasets.data_path("1ubi.pdb")),
+        {"path": [None, 3, ["a.pdb"]], "name": [3, ["1UBI"]]},
+    ),
+    (
+        averaging.geodesic_l2_mean_fit,
+        dict(Rs=RS),
+        {
+            "Rs": [R3, "a"],
+            "tol": NONNEG,
+            "max_iter": POSINT,
+            "weights": [[1.0, 2.0], [-1.0, 1, 1, 1]],
+            "start": [np.eye(2), 2 * np.eye(3)],
+        },
+    ),
+    (
+        averaging.geodesic_l1_median_fit,
+        dict(Rs=RS),
+        {
+            "Rs": [R3, "a"],
+            "tol": NONNEG,
+            "max_iter": POSINT,
+            "weights": [[1.0, 2.0], [NAN, 1, 1, 1]],
+        },
+    ),
+    (
+        atomic.fit_atoms,
+        dict(coords0=CHAIN, Rs=VIEWS, images=IMGS, pixel_size=1.5, steps=2),
+        {
+            "coords0": [CHAIN[:, :2], "a"],
+            "Rs": [VIEWS[:1], R3],
+            "images": [IMGS[:1], IMGS[:, :5]],
+            "pixel_size": POS,
+            "sigma": POS,
+            "bond_weight": NONNEG,
+            "bond_lengths": [np.ones(3), [NAN] * (len(CHAIN) - 1)],
+            "weights": [np.ones(3)],
+            "steps": POSINT,
+            "lr": POS,
+            "save_every": POSINT,
+        },
+    ),
+    (
+        atomic.fit_hinge,
+        dict(
+            coords=CHAIN,
+            pivot_index=13,
+            axis=[0, 0, 1.0],
+            angle0=0.1,
+            Rs=VIEWS,
+            images=IMGS,
+            pixel_size=1.5,
+            steps=2,
+        ),
+        {
+            "coords": [CHAIN[:, :2]],
+            "pivot_index": [NAN, 1.5, -1, len(CHAIN)],
+            "axis": [[0, 0, 0.0], [1.0, 0], [NAN, 0, 1]],
+            "angle0": FINITE,
+            "Rs": [VIEWS[:1]],
+            "images": [IMGS[:1]],
+            "pixel_size": POS,
+            "sigma": POS,
+            "steps": POSINT,
+            "lr": POS,
+        },
+    ),
+    (
+        atomic.fit_latent_decoder,
+        dict(coords0=CHAIN, Rs=VIEWS, images=IMGS, pixel_size=1.5, rng=_gen(), steps=2),
+        {
+            "coords0": [CHAIN[:, :2]],
+            "Rs": [VIEWS[:1]],
+            "images": [IMGS[:1]],
+            "pixel_size": POS,
+            "rng": [0, None],
+            "sigma": POS,
+            "latent_dim": POSINT,
+            "bond_weight": NONNEG,
+            "network_cutoff": NONNEG,
+            "degree": [0, 3, 1.5, NAN],
+            "steps": POSINT,
+            "lr": POS,
+            "lr_latent": POS,
+        },
+    ),
+    (
+        hyper.fit_hyper_molecule,
+        dict(
+            projections=np.ones((6, 16)),
+            angles=np.linspace(0, 3, 6),
+            t=np.linspace(-1, 1, 6),
+            bin_size=1.0,
+            max_degree=2,
+        ),
+        {
+            "projections": [np.ones((5, 16)), [[NAN] * 16] * 6],
+            "angles": [np.ones(5), [NAN] * 6],
+            "t": [np.ones(5), [2.0] * 6],
+            "bin_size": POS,
+            "max_degree": POSINT,
+            "ridge": NONNEG,
+            "chunk": POSINT,
+            "temporal": ["cubic", 1],
+            "basis": ["a", 3],
+        },
+    ),
+    (
+        latent.fit_projected_ppca,
+        dict(Y=RNG.normal(size=(30, 6)), B=RNG.normal(size=(30, 6, 5)), k=1, rng=_gen(), n_iter=2),
+        {
+            "Y": [RNG.normal(size=(29, 6)), [[NAN] * 6] * 30],
+            "B": [RNG.normal(size=(30, 5, 5))],
+            "k": POSINT + [5],
+            "rng": [0, None],
+            "n_iter": POSINT,
+            "ridge": NONNEG,
+        },
+    ),
+    (
+        latent.fit_mlp,
+        dict(X=np.ones((10, 2)), y=np.ones(10), hidden=3, rng=_gen(), steps=2),
+        {
+            "X": [np.ones(10), [[NAN, 0]] * 10],
+            "y": [np.ones(9)],
+            "hidden": POSINT,
+            "rng": [0, None],
+            "steps": POSINT,
+            "lr": POS,
+            "weight_decay": NONNEG,
+        },
+    ),
+    (
+        latent.fit_autoencoder,
+        dict(X=np.ones((10, 3)), k=1, hidden=3, rng=_gen(), steps=2),
+        {
+            "X": [np.ones(10), [[NAN, 0, 0]] * 10],
+            "k": POSINT,
+            "hidden": POSINT,
+            "rng": [0, None],
+            "steps": POSINT,
+            "lr": POS,
+        },
+    ),
+]
+
+
+# ---- searches (dataclass results, like the fits)
+SVOL = volumes.gaussian_atoms_map(volumes.toy_protein(), 12, 3.0, 3.0)
+SIMG = imaging.fourier_slices(SVOL, RS[:2])
+STRUCTS = np.stack([PTS * 3, PTS * 3 + 0.1])
+SUPER = superposition.map_superposition(STRUCTS, max_iter=50)
+
+CASES += [
+    (
+        posesearch.search_poses,
+        dict(images=SIMG, vol=SVOL, pixel_size=3.0, n_levels=2, base_level=0, n_keep=2),
+        {
+            "images": [SIMG[0], SIMG[:, :5]],
+            "vol": [SVOL[:5], IMG8],
+            "pixel_size": POS,
+            "defocus": [[NAN, 1.0], [1.0, 2.0, 3.0]],
+            "base_level": NONNEGINT,
+            "n_levels": POSINT,
+            "n_keep": POSINT,
+            "L_min": POS,
+            "L_max": POS[:5] + POS[6:],
+            "shift_extent_pixels": NONNEG,
+            "shift_n_per_axis": POSINT,
+        },
+    ),
+    (
+        posesearch.reconstruct,
+        dict(images=SIMG, rotations=RS[:2], pixel_size=3.0),
+        {
+            "images": [SIMG[0], "a"],
+            "rotations": [RS[:3], R3],
+            "pixel_size": POS,
+            "shifts_pixels": [np.zeros((3, 2)), [[NAN, 0]] * 2],
+            "defocus": [[NAN, 1.0]],
+            "wiener": POS,
+            "prior": [SVOL[:5]],
+        },
+    ),
+    (
+        posesearch.ab_initio,
+        dict(images=SIMG, start=SVOL, pixel_size=3.0, L_schedule=[3], n_levels=2, base_level=0),
+        {
+            "images": [SIMG[0]],
+            "start": [SVOL[:5]],
+            "pixel_size": POS,
+            "L_schedule": [[], [NAN], [-1.0], "a"],
+            "L_min": POS,
+            "wiener": POS,
+            "lowpass": ["yes", None],
+        },
+    ),
+    (
+        posesearch.global_pose_errors,
+        dict(rotations=RS, true_rotations=RS),
+        {"rotations": [RS[:2], "a"], "true_rotations": [RS[:3]]},
+    ),
+    (
+        superposition.map_superposition,
+        dict(Xs=STRUCTS, max_iter=20),
+        {
+            "Xs": [PTS, STRUCTS[:1], "a"],
+            "df": POS,
+            "mean_prior_scale": POS,
+            "translation_sd": POS[:5] + POS[6:],
+            "scale_prior": ["normal", 1],
+            "scale_prior_sd": POS,
+            "invgamma_shape": POS,
+            "invgamma_scale": POS,
+            "likelihood": ["pair", 1],
+            "bond_weight": NONNEG,
+            "max_iter": POSINT,
+        },
+    ),
+    (
+        superposition.laplace_superposition,
+        dict(Xs=STRUCTS, result=SUPER),
+        {"Xs": [STRUCTS[:, :3], "a"], "result": [None, 3], "step": POS},
     ),
 ]
 

@@ -244,3 +244,16 @@ def test_laplace_rotation_sd_scales_with_the_noise():
 def test_bad_density_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_kabsch_refuses_too_few_points_to_fix_a_rotation():
+    # issue 13: with one point kabsch returned the identity, as if the rotation were known
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 3))
+    for n in (1, 2):
+        with pytest.raises(ValueError, match="X and Y need at least 3 points"):
+            sp.kabsch(X[:n], X[:n] + 1.0)
+    with pytest.raises(ValueError, match="weights must be positive on at least 3"):
+        sp.kabsch(X, X, weights=[1.0, 1.0, 0, 0, 0, 0])
+    R, _ = sp.kabsch(X[:3], X[:3])  # three points are enough
+    np.testing.assert_allclose(R, np.eye(3), atol=1e-12)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from helpers import fourier
 from helpers import imaging as im
 from helpers import volumes as vo
 from helpers.sampling import uniform_rotations
@@ -229,7 +230,7 @@ def _reconstruct_reference(imgs, Rs, pad=2):
         np.add.at(acc, flat, w[ok] * vals[ok])
         np.add.at(wacc, flat, w[ok])
     F3 = (acc / (wacc + 1.0)).reshape(N, N, N)
-    vol = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F3))).real / im._sinc2_apodization(N)
+    vol = np.fft.fftshift(np.fft.ifftn(np.fft.ifftshift(F3))).real / fourier.sinc2_apodization(N)
     return vol[s : s + n, s : s + n, s : s + n]
 
 

@@ -20,7 +20,25 @@ __all__ = ["PoseScoreData", "PoseScorePanel"]
 
 
 class PoseScoreData(NamedTuple):
-    """What :class:`PoseScorePanel` computes once: grid, its slices, one image's parts."""
+    """What :meth:`PoseScorePanel.precompute` computes once.
+
+    Attributes
+    ----------
+    grid : numpy.ndarray, shape (576, 3, 3)
+        The level-1 Hopf grid, transposed (its directions ``R^T e_z`` are HEALPix's).
+    slices : numpy.ndarray, shape (576, 24, 24)
+        The map's central slices at the grid rotations.
+    R_true : numpy.ndarray, shape (3, 3)
+        The image's true rotation.
+    clean, noise : numpy.ndarray, shape (24, 24)
+        The clean image and a unit-variance noise image.
+
+    Examples
+    --------
+    >>> data = PoseScorePanel.precompute()
+    >>> data.slices.shape
+    (576, 24, 24)
+    """
 
     grid: np.ndarray
     slices: np.ndarray

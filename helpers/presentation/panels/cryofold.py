@@ -18,7 +18,23 @@ __all__ = ["CryofoldData", "CryofoldPanel"]
 
 
 class CryofoldData(NamedTuple):
-    """The poses, the noisy images and one fit per start offset (by offset in degrees)."""
+    """What :meth:`CryofoldPanel.precompute` computes once.
+
+    Attributes
+    ----------
+    rotations : numpy.ndarray, shape (12, 3, 3)
+        The known poses.
+    images : numpy.ndarray, shape (12, 32, 32)
+        The noisy projections.
+    fits : dict of float to helpers.atomic.AtomFit
+        One fit per start offset, keyed by the offset in degrees (0, 10, ..., 90).
+
+    Examples
+    --------
+    >>> data = CryofoldPanel.precompute()   # ten fits, once per process (a few s)
+    >>> sorted(data.fits)[:3]
+    [0.0, 10.0, 20.0]
+    """
 
     rotations: np.ndarray
     images: np.ndarray
