@@ -41,18 +41,23 @@ from .volumes import index_affine
 __all__ = [
     "resample_map",
     "local_density_vectors",
+    "DensityVectors",
     "dot_score",
     "cross_correlation",
     "laplacian_filter",
     "rotate_channels",
     "translation_search_fft",
+    "TranslationMatch",
     "zscores",
+    "ZScores",
     "add_map_noise",
     "MapSettings",
     "map_settings",
     "vesper_euler_grid",
+    "EulerGrid",
     "vesper_box_size",
     "vesper_density_vectors",
+    "VesperVectors",
     "vesper_rotate_vectors",
     "RefinedPose",
     "refine_pose",
@@ -118,9 +123,24 @@ def resample_map(vol: ArrayLike, voxel_size: float, spacing: float, n: int | Non
     return ndimage.map_coordinates(v, [Z, Y, X], order=1, mode="constant", cval=0.0)
 
 
+class DensityVectors(NamedTuple):
+    """What :func:`local_density_vectors` returns.
+
+    Attributes
+    ----------
+    vectors : ndarray, shape (3, nz, ny, nx)
+        Components ``(vx, vy, vz)``; zero outside the mask.
+    mask : ndarray of bool, shape (nz, ny, nx)
+        Where the vectors are defined.
+    """
+
+    vectors: Array
+    mask: Array
+
+
 def local_density_vectors(
     vol: ArrayLike, voxel_size: float, bandwidth: float = 16.0, threshold: float = 0.0
-) -> tuple[Array, Array]:
+) -> DensityVectors:
     """Unit vectors pointing uphill in the Gaussian-smoothed density (VESPER's mean shift).
 
     One mean-shift step from a point ``p`` moves it to the kernel-weighted centroid
@@ -167,7 +187,7 @@ def local_density_vectors(
     norm = np.sqrt(np.sum(g * g, axis=0))
     mask = (v > threshold) & (norm > 1e-12 * max(norm.max(), 1e-300))
     vectors = np.where(mask, g / np.where(norm > 0, norm, 1.0), 0.0)
-    return vectors, mask
+    return DensityVectors(vectors, mask)
 
 
 def dot_score(vectors_a: ArrayLike, vectors_b: ArrayLike) -> float:
@@ -311,9 +331,22 @@ def rotate_channels(channels: ArrayLike, R: ArrayLike, vector: bool = False) -> 
     return out
 
 
-def translation_search_fft(
-    ref_channels: ArrayLike, moved_channels: ArrayLike
-) -> tuple[float, Array]:
+class TranslationMatch(NamedTuple):
+    """Best circular translation and its score, from :func:`translation_search_fft`.
+
+    Attributes
+    ----------
+    score : float
+        The best summed correlation.
+    shift : ndarray, shape (3,)
+        Its translation ``(tx, ty, tz)`` in voxels, in ``[-n/2, n/2)``.
+    """
+
+    score: float
+    shift: Array
+
+
+def translation_search_fft(ref_channels: ArrayLike, moved_channels: ArrayLike) -> TranslationMatch:
     """Best circular translation of ``moved`` onto ``ref`` for summed channel correlations.
 
     ``score(t) = sum_c sum_x ref_c(x) moved_c(x - t)``, for every integer ``t`` at once from
@@ -329,10 +362,9 @@ def translation_search_fft(
 
     Returns
     -------
-    score : float
-        The best summed correlation.
-    shift : ndarray, shape (3,)
-        Its translation ``(tx, ty, tz)`` in voxels, in ``[-n/2, n/2)``.
+    TranslationMatch
+        ``score``: the best summed correlation; ``shift``, shape (3,): its translation
+        ``(tx, ty, tz)`` in voxels, in ``[-n/2, n/2)``.
 
     Examples
     --------
@@ -354,10 +386,25 @@ def translation_search_fft(
     t = np.array([tx, ty, tz], float)
     n = np.array(shape[::-1], float)
     t = np.where(t >= n / 2, t - n, t)
-    return float(corr.flat[i]), t
+    return TranslationMatch(float(corr.flat[i]), t)
 
 
-def zscores(best: ArrayLike, scores: ArrayLike, cutoff: float = 0.2) -> tuple[float, float]:
+class ZScores(NamedTuple):
+    """Raw and cluster-normalised Z-scores, from :func:`zscores`.
+
+    Attributes
+    ----------
+    raw : float
+        ``(best - mean) / std`` over all scores.
+    normalized : float
+        The same against the largest cluster of scores only.
+    """
+
+    raw: float
+    normalized: float
+
+
+def zscores(best: ArrayLike, scores: ArrayLike, cutoff: float = 0.2) -> ZScores:
     """Raw and cluster-normalised Z-scores of a best score against per-rotation scores.
 
     Raw: against the mean and (population) standard deviation of all ``scores``.
@@ -376,10 +423,9 @@ def zscores(best: ArrayLike, scores: ArrayLike, cutoff: float = 0.2) -> tuple[fl
 
     Returns
     -------
-    raw : float
-        ``(best - mean) / std`` over all scores.
-    normalized : float
-        The same against the largest cluster of scores only.
+    ZScores
+        ``raw``: ``(best - mean) / std`` over all scores; ``normalized``: the same
+        against the largest cluster of scores only.
 
     Examples
     --------
@@ -400,7 +446,7 @@ def zscores(best: ArrayLike, scores: ArrayLike, cutoff: float = 0.2) -> tuple[fl
     largest = np.argmax(np.bincount(labels))
     bg = s[labels == largest]
     norm = (b - bg.mean()) / (bg.std() + 1e-300) if bg.size > 1 else raw
-    return float(raw), float(norm)
+    return ZScores(float(raw), float(norm))
 
 
 def add_map_noise(vol: ArrayLike, snr: float, rng: np.random.Generator) -> Array:
@@ -442,15 +488,15 @@ class MapSettings(NamedTuple):
 
     Attributes
     ----------
-    threshold : ForwardRef('float')
+    threshold : float
         Density contour (the map's units).
-    noise : ForwardRef('float')
+    noise : float
         Noise standard deviation, ``1.4826 MAD`` of all voxels.
-    radius : ForwardRef('float')
+    radius : float
         Radius of gyration in Å of the density above the contour.
-    spacing : ForwardRef('float')
+    spacing : float
         Coarse grid spacing in Å (``radius / 5``, at least one voxel).
-    bandwidth : ForwardRef('float')
+    bandwidth : float
         Mean-shift bandwidth in Å (twice the spacing).
     """
 
@@ -531,7 +577,22 @@ def _euler_zyx(a: Array, b: Array, c: Array) -> Array:
     return R
 
 
-def vesper_euler_grid(step: float, degrees: bool = False) -> tuple[Array, Array]:
+class EulerGrid(NamedTuple):
+    """What :func:`vesper_euler_grid` returns.
+
+    Attributes
+    ----------
+    angles : ndarray, shape (m, 3)
+        ``(a, b, c)`` in radians, or degrees with ``degrees=True``.
+    matrices : ndarray, shape (m, 3, 3)
+        The rotations.
+    """
+
+    angles: Array
+    matrices: Array
+
+
+def vesper_euler_grid(step: float, degrees: bool = False) -> EulerGrid:
     """VESPER's rotation set: Euler angles ``a, b`` in ``[0, 360)`` and ``c`` in ``[0, 180]``.
 
     ``R = Rz(c) Ry(b) Rx(a)`` for every triple on a lattice of ``step``; 1,008 rotations
@@ -562,7 +623,7 @@ def vesper_euler_grid(step: float, degrees: bool = False) -> tuple[Array, Array]
     A, B, C = np.meshgrid(ab, ab, cs, indexing="ij")
     ang = np.stack([A.ravel(), B.ravel(), C.ravel()], axis=1)
     R = _euler_zyx(*np.deg2rad(ang).T)
-    return (ang if degrees else np.deg2rad(ang)), R
+    return EulerGrid((ang if degrees else np.deg2rad(ang)), R)
 
 
 def _vesper_threshold(vol: Array, threshold: float) -> Array:
@@ -632,6 +693,21 @@ def _vesper_axis_weights(dim: int, a: int, voxel_size: float, spacing: float, ba
     return pos, np.where(inside, W, 0.0), xp
 
 
+class VesperVectors(NamedTuple):
+    """What :func:`vesper_density_vectors` returns.
+
+    Attributes
+    ----------
+    vectors : ndarray, shape (3, a, a, a)
+        ``(vx, vy, vz)``; zero at inactive points.
+    density : ndarray, shape (a, a, a)
+        Kernel-weighted density sum; zero at inactive points.
+    """
+
+    vectors: Array
+    density: Array
+
+
 def vesper_density_vectors(
     vol: ArrayLike,
     voxel_size: float,
@@ -639,7 +715,7 @@ def vesper_density_vectors(
     bandwidth: float = 16.0,
     threshold: float = 0.0,
     n: int | None = None,
-) -> tuple[Array, Array]:
+) -> VesperVectors:
     """VESPER's local density vectors (``fastVEC``) on its coarse grid, computed exactly.
 
     Coarse point ``i`` sits at ``(i - a/2) * spacing`` Å from the map centre ``dim / 2``
@@ -714,7 +790,7 @@ def vesper_density_vectors(
     norm = np.sqrt(np.sum(shift**2, axis=0))
     norm = np.where(norm == 0, 1.0, norm)
     vectors = np.where(active, shift / norm, 0.0)
-    return vectors, np.where(active, D, 0.0)
+    return VesperVectors(vectors, np.where(active, D, 0.0))
 
 
 def vesper_rotate_vectors(vectors: ArrayLike, density: ArrayLike, R: ArrayLike) -> Array:
@@ -983,13 +1059,13 @@ class RefinedPose(NamedTuple):
 
     Attributes
     ----------
-    rotation : ForwardRef('ndarray')
+    rotation : ndarray
         ``R`` in ``x_ref = R x_target + t``.
-    translation : ForwardRef('ndarray')
+    translation : ndarray
         ``t`` in Å, ``(x, y, z)``.
-    correlation : ForwardRef('float')
+    correlation : float
         Pearson correlation reached over the mask of ``ref``.
-    n_evaluations : ForwardRef('int')
+    n_evaluations : int
         Number of objective evaluations used.
     """
 

@@ -37,9 +37,9 @@ class GaussianPosterior(NamedTuple):
 
     Attributes
     ----------
-    mean : ForwardRef('ndarray')
+    mean : ndarray
         Posterior mean.
-    var : ForwardRef('ndarray')
+    var : ndarray
         Posterior variance.
     """
 
@@ -52,9 +52,9 @@ class GammaParams(NamedTuple):
 
     Attributes
     ----------
-    alpha : ForwardRef('ndarray')
+    alpha : ndarray
         Shape.
-    beta : ForwardRef('ndarray')
+    beta : ndarray
         Rate.
     """
 

@@ -362,11 +362,11 @@ class PaddedTransform(NamedTuple):
 
     Attributes
     ----------
-    transform : ForwardRef('Complex')
+    transform : ndarray of complex
         The ``(N, N, N)`` centred transform of the padded, corrected map.
-    size : ForwardRef('int')
+    size : int
         ``N = pad n``.
-    offset : ForwardRef('int')
+    offset : int
         Index ``N // 2 - n // 2`` of the map's first voxel in the padded box.
     """
 

@@ -10,6 +10,8 @@ frequency grids, padding and gridding correction come from :mod:`helpers.fourier
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import ndimage
@@ -47,6 +49,7 @@ __all__ = [
     "fourier_filter",
     "add_noise",
     "fsc",
+    "FscCurve",
     "halfbit_threshold",
     "resolution_at",
     "downsample",
@@ -350,7 +353,25 @@ def add_noise(image: ArrayLike, snr: float, rng: np.random.Generator) -> Array:
     return img + rng.normal(scale=sd, size=img.shape)
 
 
-def fsc(a: ArrayLike, b: ArrayLike, pixel_size: float = 1.0) -> tuple[Array, Array, Array]:
+class FscCurve(NamedTuple):
+    """A Fourier shell (ring) correlation curve, from :func:`fsc`.
+
+    Attributes
+    ----------
+    freqs : ndarray
+        Shell centre frequencies in 1/Å.
+    values : ndarray
+        Correlation per shell.
+    counts : ndarray
+        Number of Fourier voxels per shell (for thresholds).
+    """
+
+    freqs: Array
+    values: Array
+    counts: Array
+
+
+def fsc(a: ArrayLike, b: ArrayLike, pixel_size: float = 1.0) -> FscCurve:
     """Fourier shell (3-D) or ring (2-D) correlation of two maps or images.
 
     Shells are one Fourier pixel wide, from 0 to Nyquist.
@@ -366,12 +387,10 @@ def fsc(a: ArrayLike, b: ArrayLike, pixel_size: float = 1.0) -> tuple[Array, Arr
 
     Returns
     -------
-    freqs : ndarray
-        Shell centre frequencies in 1/Å.
-    values : ndarray
-        ``Re sum A B* / sqrt(sum |A|^2 sum |B|^2)`` per shell.
-    counts : ndarray
-        Number of Fourier voxels per shell (for thresholds).
+    FscCurve
+        ``freqs``: shell centre frequencies in 1/Å; ``values``:
+        ``Re sum A B* / sqrt(sum |A|^2 sum |B|^2)`` per shell; ``counts``: number of
+        Fourier voxels per shell (for thresholds).
 
     Examples
     --------
@@ -397,7 +416,7 @@ def fsc(a: ArrayLike, b: ArrayLike, pixel_size: float = 1.0) -> tuple[Array, Arr
     counts = np.bincount(r[mask], minlength=nshell)
     with np.errstate(invalid="ignore", divide="ignore"):
         values = np.where(pa * pb > 0, num / np.sqrt(pa * pb), 0.0)
-    return np.arange(nshell) / (n * pixel_size), values, counts
+    return FscCurve(np.arange(nshell) / (n * pixel_size), values, counts)
 
 
 def halfbit_threshold(counts: ArrayLike) -> Array:

@@ -14,6 +14,7 @@ Gaussian encoder reaches the same optimum, with the ELBO equal to the log-likeli
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -25,6 +26,7 @@ from .rotations import axis_angle_to_matrix
 Array = NDArray[np.float64]
 
 __all__ = [
+    "LatentPosterior",
     "PPCA",
     "fit_ppca",
     "ProjectedPPCA",
@@ -39,6 +41,21 @@ __all__ = [
 ]
 
 HINGE_ANGLE = float(np.deg2rad(40.0))  # conformation z in [-1, 1] turns the second helix by z * 40°
+
+
+class LatentPosterior(NamedTuple):
+    """Gaussian posterior of the latent, from :meth:`PPCA.encode`.
+
+    Attributes
+    ----------
+    means : ndarray, shape (n, k)
+        Posterior mean of each row.
+    cov : ndarray, shape (k, k)
+        Posterior covariance (the same for every row).
+    """
+
+    means: Array
+    cov: Array
 
 
 @dataclass(frozen=True)
@@ -73,7 +90,7 @@ class PPCA:
             raise ValueError(f"Y must have {len(self.mu)} values per row, got shape {Yf.shape}")
         return Yf
 
-    def encode(self, Y: ArrayLike) -> tuple[Array, Array]:
+    def encode(self, Y: ArrayLike) -> LatentPosterior:
         """Posterior mean (n, k) and covariance (k, k) of the latent for each row of ``Y``.
 
         Parameters
@@ -83,10 +100,8 @@ class PPCA:
 
         Returns
         -------
-        means : ndarray, shape (n, k)
-            Posterior means.
-        cov : ndarray, shape (k, k)
-            Posterior covariance (the same for every row).
+        LatentPosterior
+            ``means`` (n, k) and ``cov`` (k, k), the same for every row.
 
         Examples
         --------
@@ -96,7 +111,7 @@ class PPCA:
         """
         Yf = self._rows(Y)
         Minv = np.linalg.inv(self._M())
-        return (Yf - self.mu) @ self.W @ Minv.T, self.sigma2 * Minv
+        return LatentPosterior((Yf - self.mu) @ self.W @ Minv.T, self.sigma2 * Minv)
 
     def decode(self, Z: ArrayLike) -> Array:
         """Mean image ``W z + mu`` for each row of ``Z`` (n, k) -> (n, D).

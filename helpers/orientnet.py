@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import autograd.numpy as anp
 import numpy as np
@@ -42,6 +43,7 @@ __all__ = [
     "train_orientation_net",
     "qd_mlp_value_and_grad",
     "low_frequency_slices",
+    "FourierSamples",
     "low_frequency_map",
     "soft_reconstruction",
     "fsc_loss",
@@ -538,7 +540,22 @@ def qd_mlp_value_and_grad(
 # ---- a differentiable FSC of a mini-batch reconstruction ------------------------------------
 
 
-def low_frequency_slices(images: ArrayLike, K: int) -> tuple[NDArray[np.complex128], Array]:
+class FourierSamples(NamedTuple):
+    """What :func:`low_frequency_slices` and :func:`low_frequency_map` return.
+
+    Attributes
+    ----------
+    values : ndarray of complex
+        The coefficients.
+    k : ndarray
+        Their Fourier-pixel coordinates, ``(kx, ky)`` or ``(kx, ky, kz)``.
+    """
+
+    values: Array
+    k: Array
+
+
+def low_frequency_slices(images: ArrayLike, K: int) -> FourierSamples:
     """Fourier coefficients of images with ``|k| <= K`` (Fourier pixels) and their ``(kx, ky)``.
 
     Returns ``values`` (m, P) and ``k`` (P, 2), with the origin at pixel ``n // 2``.
@@ -571,10 +588,10 @@ def low_frequency_slices(images: ArrayLike, K: int) -> tuple[NDArray[np.complex1
     F = centered_fft(imgs, axes=(1, 2))
     ky, kx = frequency_components(n)
     keep = kx**2 + ky**2 <= K * K
-    return F[:, keep], np.stack([kx[keep], ky[keep]], axis=1).astype(float)
+    return FourierSamples(F[:, keep], np.stack([kx[keep], ky[keep]], axis=1).astype(float))
 
 
-def low_frequency_map(vol: ArrayLike, K: int) -> tuple[NDArray[np.complex128], Array]:
+def low_frequency_map(vol: ArrayLike, K: int) -> FourierSamples:
     """3-D Fourier coefficients of a cubic map with ``|k| <= K`` and their ``(kx, ky, kz)``.
 
     Parameters
@@ -588,7 +605,7 @@ def low_frequency_map(vol: ArrayLike, K: int) -> tuple[NDArray[np.complex128], A
     -------
     values : ndarray of complex, shape (P,)
         The coefficients.
-    g : ndarray, shape (P, 3)
+    k : ndarray, shape (P, 3)
         Their ``(kx, ky, kz)`` in Fourier pixels.
 
     Examples
@@ -605,7 +622,7 @@ def low_frequency_map(vol: ArrayLike, K: int) -> tuple[NDArray[np.complex128], A
     F = centered_fft(v)
     kz, ky, kx = frequency_components(n, ndim=3)
     keep = kx**2 + ky**2 + kz**2 <= K * K
-    return F[keep], np.stack([kx[keep], ky[keep], kz[keep]], axis=1).astype(float)
+    return FourierSamples(F[keep], np.stack([kx[keep], ky[keep], kz[keep]], axis=1).astype(float))
 
 
 def soft_reconstruction(q, values, k2: ArrayLike, g3: ArrayLike, width: float = 0.6):

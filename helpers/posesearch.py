@@ -53,8 +53,10 @@ from .sampling import healpix_directions
 __all__ = [
     "band_limit_mask",
     "score_poses",
+    "PoseScores",
     "shift_grid",
     "hopf_children",
+    "HopfChildren",
     "shift_images",
     "PoseSearchLevel",
     "PoseSearchResult",
@@ -96,9 +98,22 @@ def band_limit_mask(n: int, L: float) -> Array:
     return kx * kx + ky * ky <= L * L
 
 
-def score_poses(
-    image: ArrayLike, slices: ArrayLike, L: float, shifts: bool = True
-) -> tuple[Array, Array]:
+class PoseScores(NamedTuple):
+    """What :func:`score_poses` returns.
+
+    Attributes
+    ----------
+    scores : ndarray, shape (m,)
+        Higher is better.
+    shifts_pixels : ndarray, shape (m, 2)
+        ``(x, y)`` in pixels that move the projection onto the image.
+    """
+
+    scores: Array
+    shifts_pixels: Array
+
+
+def score_poses(image: ArrayLike, slices: ArrayLike, L: float, shifts: bool = True) -> PoseScores:
     """Least-squares scores of candidate projections against an image, band-limited to ``L``.
 
     The score of a projection ``p`` is ``-min_t || y - p(. - t) ||^2`` restricted to
@@ -142,13 +157,15 @@ def score_poses(
     energy = np.sum(np.abs(Fp) ** 2, axis=(1, 2)) / n**2
     if not shifts:
         cross = np.sum((Fy[None] * np.conj(Fp)).real, axis=(1, 2)) / n**2
-        return 2 * cross - energy, np.zeros((len(P), 2))
+        return PoseScores(2 * cross - energy, np.zeros((len(P), 2)))
     cc = centered_ifft(Fy[None] * np.conj(Fp), axes=(-2, -1)).real
     flat = cc.reshape(len(P), -1)
     best = np.argmax(flat, axis=1)
     cross = flat[np.arange(len(P)), best]
     dy, dx = np.unravel_index(best, (n, n))
-    return 2 * cross - energy, np.stack([dx - n // 2, dy - n // 2], axis=1).astype(float)
+    return PoseScores(
+        2 * cross - energy, np.stack([dx - n // 2, dy - n // 2], axis=1).astype(float)
+    )
 
 
 def shift_grid(extent_pixels: float, n_per_axis: int) -> Array:
@@ -240,7 +257,22 @@ def _children_indices(level: int, d_idx: Array, p_idx: Array) -> tuple[Array, Ar
     return np.take_along_axis(D, order, 1), np.take_along_axis(P, order, 1)
 
 
-def hopf_children(level: int, index: ArrayLike) -> tuple[Array, Array]:
+class HopfChildren(NamedTuple):
+    """What :func:`hopf_children` returns.
+
+    Attributes
+    ----------
+    index : ndarray of int, shape (k, 8)
+        Indices into ``hopf_grid(level + 1)``.
+    rotations : ndarray, shape (k, 8, 3, 3)
+        The child rotations.
+    """
+
+    index: Array
+    rotations: Array
+
+
+def hopf_children(level: int, index: ArrayLike) -> HopfChildren:
     """The 8 Hopf-grid children at ``level + 1`` of rotations ``index`` of ``hopf_grid(level)``.
 
     Each rotation of the grid is a HEALPix direction (``nside = 2**level``) and an
@@ -277,7 +309,7 @@ def hopf_children(level: int, index: ArrayLike) -> tuple[Array, Array]:
     if i.ndim != 1 or not np.issubdtype(i.dtype, np.integer) or np.any((i < 0) | (i >= n_rot)):
         raise ValueError(f"index must be integers in [0, {n_rot}), got {index!r}")
     D, P = _children_indices(level, i // _n_psi(level), i % _n_psi(level))
-    return D * _n_psi(level + 1) + P, _rotations(level + 1, D, P)
+    return HopfChildren(D * _n_psi(level + 1) + P, _rotations(level + 1, D, P))
 
 
 # ---- Fourier-space slices, images, shifts -------------------------------------------------------
@@ -890,11 +922,11 @@ class GlobalPoseErrors(NamedTuple):
 
     Attributes
     ----------
-    errors : ForwardRef('ndarray')
+    errors : ndarray
         Angular error of each pose after alignment, radians.
-    rotation : ForwardRef('ndarray')
+    rotation : ndarray
         The global rotation applied.
-    mirrored : ForwardRef('bool')
+    mirrored : bool
         Whether the mirror hand fitted better.
     """
 

@@ -209,13 +209,13 @@ class RadialGPSF(NamedTuple):
 
     Attributes
     ----------
-    gamma : ForwardRef('ndarray')
+    gamma : ndarray
         Eigenvalues of the integral operator, ``|gamma|`` decreasing.
-    concentration : ForwardRef('ndarray')
+    concentration : ndarray
         Energy fraction in the unit ball.
-    chi : ForwardRef('ndarray')
+    chi : ndarray
         Eigenvalues of the differential operator.
-    coeffs : ForwardRef('ndarray')
+    coeffs : ndarray
         Zernike coefficients of each function.
     """
 

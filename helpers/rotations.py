@@ -11,6 +11,8 @@ representative with ``w >= 0``; the algebra (:func:`quat_multiply`,
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -23,6 +25,7 @@ __all__ = [
     "log_so3",
     "axis_angle_to_matrix",
     "matrix_to_axis_angle",
+    "AxisAngle",
     "quat_multiply",
     "quat_conjugate",
     "quat_rotate",
@@ -311,7 +314,22 @@ def axis_angle_to_matrix(axis: ArrayLike, angle: ArrayLike) -> Array:
     return exp_so3(n * angle[..., None])
 
 
-def matrix_to_axis_angle(R: ArrayLike) -> tuple[Array, Array]:
+class AxisAngle(NamedTuple):
+    """Unit axis and angle of rotations, from :func:`matrix_to_axis_angle`.
+
+    Attributes
+    ----------
+    axis : ndarray, shape (..., 3)
+        Unit axes.
+    angle : ndarray, shape (...)
+        Angles in radians, in ``[0, pi]``.
+    """
+
+    axis: Array
+    angle: Array
+
+
+def matrix_to_axis_angle(R: ArrayLike) -> AxisAngle:
     """Unit axis and angle in ``[0, pi]`` of rotation matrices.
 
     For the identity (angle 0) the axis is undefined; we return ``(0, 0, 1)``.
@@ -326,8 +344,8 @@ def matrix_to_axis_angle(R: ArrayLike) -> tuple[Array, Array]:
 
     Returns
     -------
-    axis : ndarray, shape (..., 3)
-    angle : ndarray, shape (...)
+    AxisAngle
+        ``axis``, shape (..., 3), and ``angle``, shape (...), in radians.
 
     Examples
     --------
@@ -341,7 +359,7 @@ def matrix_to_axis_angle(R: ArrayLike) -> tuple[Array, Array]:
     axis = np.where(
         zero[..., None], np.array([0.0, 0.0, 1.0]), w / np.where(zero, 1.0, angle)[..., None]
     )
-    return axis, angle
+    return AxisAngle(axis, angle)
 
 
 def quat_multiply(p: ArrayLike, q: ArrayLike) -> Array:

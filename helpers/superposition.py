@@ -37,9 +37,9 @@ class Pose(NamedTuple):
 
     Attributes
     ----------
-    rotation : ForwardRef('ndarray')
+    rotation : ndarray
         ``R``, shape (3, 3).
-    translation : ForwardRef('ndarray')
+    translation : ndarray
         ``t`` in Å, shape (3,).
     """
 

@@ -257,10 +257,10 @@ def sample_sphere(
     ea = even_angles(spacing_deg, theta2=180.0, degrees=True)
     n = len(ea)
     if method == "even angles (P)":
-        return direction_from_angles(ea[:, 1], ea[:, 0])
+        return direction_from_angles(ea[:, 1], ea[:, 0], degrees=True)
     if method == "spiral (S)":
         sp = even_angles(spacing_deg, theta2=180.0, method="S", degrees=True)
-        return direction_from_angles(sp[:, 1], sp[:, 0])
+        return direction_from_angles(sp[:, 1], sp[:, 0], degrees=True)
     if method == "Fibonacci":
         return fibonacci_sphere(n)
     if method == "HEALPix":

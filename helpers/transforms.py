@@ -11,12 +11,14 @@ Composition ``compose(A, B) = A @ B`` applies ``B`` first and stays in this form
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float_array, check_nonnegative, check_positive, check_rotation_matrix
 
-__all__ = ["make_transform", "compose", "invert", "decompose", "apply_transform"]
+__all__ = ["make_transform", "compose", "invert", "decompose", "Similarity", "apply_transform"]
 
 Array = NDArray[np.float64]
 _F = np.diag([-1.0, 1.0, 1.0])
@@ -60,7 +62,28 @@ def make_transform(
     return T
 
 
-def decompose(T: ArrayLike, atol: float = 1e-9) -> tuple[Array, Array, float, bool]:
+class Similarity(NamedTuple):
+    """The parts of a similarity transform, from :func:`decompose`.
+
+    Attributes
+    ----------
+    R : ndarray, shape (3, 3)
+        Rotation.
+    t : ndarray, shape (3,)
+        Translation.
+    scale : float
+        Scale, positive.
+    mirror : bool
+        Whether it reflects.
+    """
+
+    R: Array
+    t: Array
+    scale: float
+    mirror: bool
+
+
+def decompose(T: ArrayLike, atol: float = 1e-9) -> Similarity:
     """Split a transform into ``(R, t, scale, mirror)``; inverse of :func:`make_transform`.
 
     The mirror is present iff ``det T[:3, :3] < 0``, the scale is ``|det|^(1/3)``.
@@ -110,7 +133,7 @@ def decompose(T: ArrayLike, atol: float = 1e-9) -> tuple[Array, Array, float, bo
     R = check_rotation_matrix(
         F @ M / scale, "T[:3, :3] / scale (with the mirror undone)", atol=1e-6
     )
-    return R, F @ T[:3, 3], scale, bool(mirror)
+    return Similarity(R, F @ T[:3, 3], scale, bool(mirror))
 
 
 def compose(A: ArrayLike, B: ArrayLike) -> Array:

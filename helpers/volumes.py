@@ -29,6 +29,7 @@ __all__ = [
     "toy_protein",
     "rotate_volume",
     "read_mrc",
+    "MrcMap",
     "write_mrc",
     "grid_coordinates",
     "index_affine",
@@ -341,9 +342,9 @@ class IndexAffine(NamedTuple):
 
     Attributes
     ----------
-    matrix : ForwardRef('ndarray')
+    matrix : ndarray
         ``(3, 3)`` on ``[z, y, x]`` indices.
-    offset : ForwardRef('ndarray')
+    offset : ndarray
         ``(3,)`` offset.
     """
 
@@ -491,7 +492,25 @@ def write_mrc(
             mrc.header.origin.x, mrc.header.origin.y, mrc.header.origin.z = o
 
 
-def read_mrc(path: str | Path) -> tuple[Array, float, Array]:
+class MrcMap(NamedTuple):
+    """A map read by :func:`read_mrc`.
+
+    Attributes
+    ----------
+    volume : ndarray
+        The map, indexed ``[z, y, x]``, float64.
+    voxel_size : float
+        Voxel size in Å.
+    origin : ndarray, shape (3,)
+        Origin ``(x, y, z)`` in Å.
+    """
+
+    volume: Array
+    voxel_size: float
+    origin: Array
+
+
+def read_mrc(path: str | Path) -> MrcMap:
     """Read a map: returns ``(vol [z, y, x] as float64, voxel_size Å, origin (x, y, z) Å)``.
 
     The file stores its array as (sections, rows, columns) along the axes named by the
@@ -505,12 +524,9 @@ def read_mrc(path: str | Path) -> tuple[Array, float, Array]:
 
     Returns
     -------
-    vol : ndarray
-        The map, ``[z, y, x]``, float64.
-    voxel_size : float
-        Voxel size in Å.
-    origin : ndarray, shape (3,)
-        Origin ``(x, y, z)`` in Å.
+    MrcMap
+        ``volume``: the map, ``[z, y, x]``, float64; ``voxel_size``: in Å; ``origin``,
+        shape (3,): ``(x, y, z)`` in Å.
 
     Examples
     --------
@@ -534,4 +550,4 @@ def read_mrc(path: str | Path) -> tuple[Array, float, Array]:
         vol = np.transpose(data, [order.index(a) for a in (3, 2, 1)]).copy()
         vs = float(mrc.voxel_size.x)
         origin = np.array([mrc.header.origin.x, mrc.header.origin.y, mrc.header.origin.z], float)
-    return vol, vs, origin
+    return MrcMap(vol, vs, origin)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,7 +12,31 @@ from ... import hyper
 from ...toydata import hyper_line_data
 from ..live import Control, Panel
 
-__all__ = ["HyperMoleculePanel"]
+__all__ = ["HyperData", "HyperMoleculePanel"]
+
+
+class HyperData(NamedTuple):
+    """What :meth:`HyperMoleculePanel.precompute` computes once.
+
+    Attributes
+    ----------
+    fit : helpers.hyper.HyperFit
+        The fit with up to ten Legendre terms in t.
+    degrees : numpy.ndarray, shape (10,)
+        The numbers of terms, 1 to 10.
+    errors : numpy.ndarray, shape (10,)
+        The fit's relative error over all t for each number of terms.
+
+    Examples
+    --------
+    >>> data = HyperMoleculePanel.precompute()   # one fit, once per process (about 1 s)
+    >>> data.degrees.tolist()[:3]
+    [1, 2, 3]
+    """
+
+    fit: hyper.HyperFit
+    degrees: np.ndarray
+    errors: np.ndarray
 
 
 class HyperMoleculePanel(Panel):
@@ -48,7 +73,7 @@ class HyperMoleculePanel(Panel):
 
     @staticmethod
     @cache
-    def precompute() -> tuple[hyper.HyperFit, np.ndarray, np.ndarray]:
+    def precompute() -> HyperData:
         """The fit, the numbers of terms 1..10 and the fit's relative error for each."""
         cls = HyperMoleculePanel
         y, th, tt = hyper_line_data(600, cls.NOISE, np.random.default_rng(cls.SEED))
@@ -60,7 +85,7 @@ class HyperMoleculePanel(Panel):
         errors = np.array(
             [np.linalg.norm(fit.frames(grid, q) - truth) / np.linalg.norm(truth) for q in degrees]
         )
-        return fit, degrees, errors
+        return HyperData(fit, degrees, errors)
 
     def build(self) -> None:
         """Two density images and the error curve."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -23,7 +24,34 @@ from ...toydata import ctf_training_set
 from ...volumes import gaussian_atoms_map, toy_protein
 from ..live import Control, Panel
 
-__all__ = ["OrientationPanel"]
+__all__ = ["OrientationData", "OrientationPanel"]
+
+
+class OrientationData(NamedTuple):
+    """What :meth:`OrientationPanel.precompute` computes once.
+
+    Attributes
+    ----------
+    vol : numpy.ndarray, shape (24, 24, 24)
+        The toy protein's map.
+    model : helpers.learning.RandomFeatureRidge
+        The trained regressor (6D targets).
+    grid : numpy.ndarray, shape (576, 3, 3)
+        The matching grid (level-1 Hopf).
+    templates : numpy.ndarray, shape (576, 24, 24)
+        Clean projections at the grid rotations.
+
+    Examples
+    --------
+    >>> data = OrientationPanel.precompute()   # trains the regressor once (about 1 s)
+    >>> data.templates.shape
+    (576, 24, 24)
+    """
+
+    vol: np.ndarray
+    model: RandomFeatureRidge
+    grid: np.ndarray
+    templates: np.ndarray
 
 
 class OrientationPanel(Panel):
@@ -65,7 +93,7 @@ class OrientationPanel(Panel):
 
     @staticmethod
     @cache
-    def precompute() -> tuple[np.ndarray, RandomFeatureRidge, np.ndarray, np.ndarray]:
+    def precompute() -> OrientationData:
         """The map, the trained regressor, the matching grid and its templates."""
         cls = OrientationPanel
         vol = gaussian_atoms_map(toy_protein(), 24, cls.PIXEL, sigma=2.5)
@@ -76,7 +104,7 @@ class OrientationPanel(Panel):
         model.fit(particle_features(train.images), encode_rotations(train.rotations, "6d"))
         grid = hopf_grid(cls.GRID_LEVEL)
         templates = project_atoms(toy_protein(), grid, 24, cls.PIXEL, sigma=2.5)
-        return vol, model, grid, templates
+        return OrientationData(vol, model, grid, templates)
 
     @staticmethod
     def rotation(azimuth: float, elevation: float) -> np.ndarray:

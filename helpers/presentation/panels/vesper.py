@@ -78,7 +78,7 @@ class AlignmentScorePanel(Panel):
         self.dynamic = [self.ax_img, ax, self.title]
         self.curve_shift = None
 
-    def scores(self, angle: float, shift: float) -> tuple[float, float, np.ndarray]:
+    def _scores(self, angle: float, shift: float) -> tuple[float, float, np.ndarray]:
         """DOT and CC relative to the true pose, and the moved map.
 
         Parameters
@@ -106,12 +106,12 @@ class AlignmentScorePanel(Panel):
         if self.curve_shift != shift:  # the curves depend only on the shift
             vals = self.CURVES.get(shift)
             if vals is None:
-                vals = np.array([self.scores(np.deg2rad(a), shift)[:2] for a in self.ANGLES])
+                vals = np.array([self._scores(np.deg2rad(a), shift)[:2] for a in self.ANGLES])
                 self.CURVES[shift] = vals
             self.l_dot.set_data(self.ANGLES, vals[:, 0])
             self.l_cc.set_data(self.ANGLES, vals[:, 1])
             self.curve_shift = shift
-        d, c, moved = self.scores(angle, shift)
+        d, c, moved = self._scores(angle, shift)
         angle_deg = np.rad2deg(angle)
         self.m_dot.set_data([angle_deg], [d])
         self.m_cc.set_data([angle_deg], [c])
