@@ -135,7 +135,7 @@ def uniform_quats_shoemake(u: ArrayLike) -> Array:
 # ---- directions on the sphere --------------------------------------------------------------
 
 
-def direction_from_angles(theta: ArrayLike, phi: ArrayLike, degrees: bool = True) -> Array:
+def direction_from_angles(theta: ArrayLike, phi: ArrayLike, degrees: bool = False) -> Array:
     """Unit vectors ``(sin t cos p, sin t sin p, cos t)`` from polar angle and azimuth.
 
     Parameters
@@ -144,8 +144,8 @@ def direction_from_angles(theta: ArrayLike, phi: ArrayLike, degrees: bool = True
         Polar angle.
     phi : array_like
         Azimuth (broadcasts against ``theta``).
-    degrees : bool, default True
-        The angles are in degrees (``False``: radians).
+    degrees : bool, default False
+        The angles are in degrees (default: radians).
 
     Returns
     -------
@@ -154,7 +154,7 @@ def direction_from_angles(theta: ArrayLike, phi: ArrayLike, degrees: bool = True
 
     Examples
     --------
-    >>> np.round(direction_from_angles(90.0, 90.0), 12)
+    >>> np.round(direction_from_angles(90.0, 90.0, degrees=True), 12)
     array([0., 1., 0.])
     """
     t = as_float_array(theta, "theta")

@@ -30,7 +30,7 @@ MODULES = sorted(
 # a generator seeded from a declared constant of the panel class is not hidden
 DECLARED_SEED = re.compile(r"default_rng\((self|cls|[A-Z]\w*)\.[A-Z_]*SEED\)")
 
-KNOWN: set[str] = {"sampling.direction_from_angles: degrees defaults to True, not False"}
+KNOWN: set[str] = set()
 
 # Plain tuples the policy allows: (value, gradient) pairs in scipy's ``jac=True`` form,
 # two solutions of one kind, one array per axis (as numpy.meshgrid), a list of layers.

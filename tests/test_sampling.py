@@ -65,7 +65,7 @@ def test_bad_input(call, message):
 def test_even_angles_counts_and_spacing():
     full = sampling.even_angles(6.0, theta2=180.0, degrees=True)
     assert len(full) == 1160  # ~ 4 pi / delta^2 = 1146
-    d = sampling.direction_from_angles(full[:, 1], full[:, 0])
+    d = sampling.direction_from_angles(full[:, 1], full[:, 0], degrees=True)
     # neighbours on a ring are about delta apart
     ring = d[np.isclose(full[:, 1], 60.0)]
     step = np.rad2deg(np.arccos(np.clip(np.sum(ring[1:] * ring[:-1], axis=1), -1, 1)))
