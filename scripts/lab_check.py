@@ -29,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -114,7 +115,7 @@ def check(page, base: str, chapter: str, screenshot: Path, folds: int) -> tuple[
         lambda m: console.append(f"{m.type}: {m.text}") if m.type in ("error",) else None,
     )
     page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-    page.goto(f"{base}/lab/tree/{chapter}.ipynb", wait_until="domcontentloaded")
+    page.goto(f"{base}/lab/tree/{chapter}.ipynb?reset", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
     # kernel connected and idle, as the status bar says
     page.wait_for_function(
@@ -205,6 +206,7 @@ def main() -> int:
         return 1
     mtime = path.stat().st_mtime_ns
     port, token = free_port(), secrets.token_hex(16)
+    workspaces = tempfile.mkdtemp(prefix="lab-workspaces-")
     log = open(ROOT / "_build" / "lab.log", "w") if (ROOT / "_build").is_dir() else None
     proc = subprocess.Popen(
         [
@@ -212,7 +214,9 @@ def main() -> int:
             "-s",
             "lab",
             f"LAB_PORT={port}",
-            f"LAB_ARGS=--no-browser --ServerApp.token={token}",
+            # its own empty workspace: a chapter left open by an earlier session (the
+            # user's workspace is restored on start) would run beside this one
+            f"LAB_ARGS=--no-browser --ServerApp.token={token} --LabApp.workspaces_dir={workspaces}",
         ],
         cwd=ROOT,
         stdout=log or subprocess.DEVNULL,
@@ -228,7 +232,7 @@ def main() -> int:
             browser = p.chromium.launch(executable_path=args.chromium, args=ARGS)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
-            page.goto(f"{base}/lab?token={token}", wait_until="domcontentloaded")
+            page.goto(f"{base}/lab?reset&token={token}", wait_until="domcontentloaded")
             shot = ROOT / "_build" / "lab.png" if (ROOT / "_build").is_dir() else Path(os.devnull)
             r, problems = check(page, base, args.chapter, shot, folds)
             browser.close()
@@ -251,6 +255,7 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         path.write_bytes(original)
+        shutil.rmtree(workspaces, ignore_errors=True)
     status = "ok  " if not problems else "FAIL"
     print(
         f"{status} JupyterLab {args.chapter}: {r.get('code_cells', 0)} code cells run in "
