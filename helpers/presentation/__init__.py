@@ -18,23 +18,11 @@ A chapter shows a panel twice from the same class::
     So3Panel(angle=np.pi / 2).fig                 # the static twin on the website
 """
 
+from . import panels
 from .draw import FrameArtists, SpherePoints, draw_frame, spherical_to_axis, view_basis
 from .figures import double_cover_figure
 from .live import Control, LivePanel, Panel, live
-from .panels import (
-    MEAN_STYLES,
-    AlignmentScorePanel,
-    AveragingPanel,
-    CryofoldPanel,
-    DenoisingPanel,
-    HyperMoleculePanel,
-    LatentPanel,
-    OrientationPanel,
-    PoseScorePanel,
-    SamplingPanel,
-    So3Panel,
-    SuperpositionPanel,
-)
+from .panels import *  # noqa: F403  (the panel classes, listed once in panels.__all__)
 from .style import AXIS_COLORS, plain_log_ticks, text_color_on, use_house_style
 
 __all__ = [
@@ -52,16 +40,5 @@ __all__ = [
     "Panel",
     "LivePanel",
     "live",
-    "So3Panel",
-    "SamplingPanel",
-    "AveragingPanel",
-    "MEAN_STYLES",
-    "SuperpositionPanel",
-    "DenoisingPanel",
-    "PoseScorePanel",
-    "OrientationPanel",
-    "AlignmentScorePanel",
-    "CryofoldPanel",
-    "HyperMoleculePanel",
-    "LatentPanel",
+    *panels.__all__,
 ]
